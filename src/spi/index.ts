@@ -1,0 +1,3 @@
+/** Public connector SPI: the only module connectors import. */
+export * from './connector.ts';
+export * from '../model/index.ts';
