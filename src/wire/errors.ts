@@ -17,7 +17,9 @@ export type ProtobufWireErrorCode =
   /** Nesting deeper than the decoder accepts. */
   | 'TOO_DEEP'
   /** Any other malformed protobuf (bad tag, bad varint, invalid UTF-8, ...). */
-  | 'MALFORMED';
+  | 'MALFORMED'
+  /** A message to encode holds a value its field cannot carry. */
+  | 'INVALID_MESSAGE';
 
 export class WireFormatError extends Error {
   /** Stable machine-readable reason, e.g. 'TRUNCATED'. */
