@@ -113,6 +113,8 @@ function locateEntries(text: string): LocatedEntry[] {
     while (pos < first.end && isLeadingBlank(text, pos)) pos++;
     if (pos === first.end) continue; // blank line
     if (text[pos] === '#' || text[pos] === '!') continue; // comments never continue
+    // A lone backslash continues nothing: Java reads the next line as the start of a new one.
+    if (text[pos] === '\\' && pos + 1 === first.end) continue;
 
     // Join continuation lines into one logical string, remembering where each character came from.
     let logical = '';
