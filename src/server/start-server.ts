@@ -1,0 +1,145 @@
+/**
+ * Starting a server: in code (`startServer`, for CI and embedding) or from a validated configuration
+ * (`startFromConfig`, for `rcs run`). Both wire the same pieces: connector registry → RPC engine → listener.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { ConnectorBundle } from '../spi/index.ts';
+import type { ConnectorRegistry } from '../framework/facade-types.ts';
+import { createConnectorRegistry } from '../framework/index.ts';
+import { createRpcEngine } from '../rpc/index.ts';
+import type { RpcEngine } from '../rpc/engine-types.ts';
+import { computeKeyHash } from './auth/key-hash.ts';
+import { Listener, OPENICF_PATH, type ListenerTlsOptions } from './listener.ts';
+import { silentLogger } from './logger.ts';
+import type { ServerConfig } from './config/types.ts';
+import { loadServerTlsOptions } from './tls/server-tls.ts';
+
+/** Directory of the connector bundles shipped with this package. */
+export const BUILTIN_BUNDLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../connectors');
+
+export interface StartServerOptions {
+  /** Port to listen on; 0 (default) picks a free one. */
+  port?: number;
+  /** Bind address (default 127.0.0.1 for embedded servers). */
+  host?: string;
+  /** Shared secret in clear text (default "changeit"). */
+  key?: string;
+  /** Or its hash, as in connectorserver.key. */
+  keyHash?: string;
+  /** Connector bundles given in code. */
+  bundles?: readonly ConnectorBundle[];
+  /** A directory of bundles to load; `true` loads the built-in connectors (memory, benchmark, csvfile...). */
+  bundleDir?: string | boolean;
+  libDir?: string;
+  tls?: ListenerTlsOptions;
+  /** Seconds between WebSocket pings (default 0 = off for embedded servers). */
+  pingPongIntervalSeconds?: number;
+  maxMessageSize?: number;
+  idleTimeoutSeconds?: number;
+  /** Seconds close() waits for in-flight operations (default 5). */
+  drainTimeoutSeconds?: number;
+  authFailureLimit?: number;
+  authFailureWindowSeconds?: number;
+  maxFacadeLifeTimeMinutes?: number;
+  /** Periodic ControlRequest to peers in ms (default 4 minutes, 0 = off). */
+  controlIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  /** ws:// or wss:// URL of the OpenICF endpoint. */
+  readonly url: string;
+  readonly registry: ConnectorRegistry;
+  readonly engine: RpcEngine;
+  readonly listener: Listener;
+  /** Stops accepting, lets in-flight operations finish (bounded by the drain timeout), then closes everything. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger();
+  const bundleDir = options.bundleDir === true ? BUILTIN_BUNDLE_DIR : options.bundleDir || undefined;
+  const registry = await createConnectorRegistry({
+    bundleDir,
+    libDir: options.libDir,
+    bundles: options.bundles,
+    maxFacadeLifeTimeMinutes: options.maxFacadeLifeTimeMinutes,
+    logger,
+  });
+  const engine = createRpcEngine({ registry, logger, controlIntervalMs: options.controlIntervalMs });
+  const keyHash = options.keyHash ?? computeKeyHash(options.key ?? 'changeit');
+  const listener = new Listener({
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    keyHash,
+    engine,
+    logger,
+    tls: options.tls,
+    pingPongIntervalSeconds: options.pingPongIntervalSeconds ?? 0,
+    maxMessageSize: options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? 0,
+    authFailureLimit: options.authFailureLimit ?? 10,
+    authFailureWindowSeconds: options.authFailureWindowSeconds ?? 60,
+    healthInfo: () => ({ connectors: registry.connectorInfos().length, sessions: engine.sessionCount() }),
+  });
+  let port: number;
+  try {
+    port = await listener.listen();
+  } catch (err) {
+    await engine.close();
+    await registry.dispose();
+    throw err;
+  }
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `${options.tls ? 'wss' : 'ws'}://${urlHost}:${port}${OPENICF_PATH}`;
+  const drainMs = (options.drainTimeoutSeconds ?? 5) * 1000;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url,
+    registry,
+    engine,
+    listener,
+    close: () =>
+      (closing ??= (async () => {
+        listener.stopAccepting();
+        await engine.drain(drainMs);
+        await listener.close();
+        await engine.close();
+        await registry.dispose();
+      })()),
+  };
+}
+
+/** Starts the server described by a validated configuration (what `rcs run` does). */
+export async function startFromConfig(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  let tls: ListenerTlsOptions | undefined;
+  if (config.useSsl) {
+    if (!config.tls) throw new Error('connectorserver.usessl=true needs connectorserver.keyStoreFile');
+    const loaded = await loadServerTlsOptions(config.tls, (msg) => logger.warn(msg));
+    for (const w of loaded.warnings) logger.warn(w);
+    tls = loaded;
+  }
+  return startServer({
+    port: config.port,
+    host: config.ifaddress ?? '0.0.0.0',
+    keyHash: config.keyHash,
+    bundleDir: config.bundleDir,
+    libDir: config.libDir,
+    tls,
+    pingPongIntervalSeconds: config.pingPongIntervalSeconds,
+    maxMessageSize: config.maxMessageSize,
+    idleTimeoutSeconds: config.idleTimeoutSeconds,
+    drainTimeoutSeconds: config.drainTimeoutSeconds,
+    authFailureLimit: config.authFailureLimit,
+    authFailureWindowSeconds: config.authFailureWindowSeconds,
+    maxFacadeLifeTimeMinutes: config.maxFacadeLifeTimeMinutes,
+    logger,
+  });
+}
