@@ -113,8 +113,13 @@ function locateEntries(text: string): LocatedEntry[] {
     while (pos < first.end && isLeadingBlank(text, pos)) pos++;
     if (pos === first.end) continue; // blank line
     if (text[pos] === '#' || text[pos] === '!') continue; // comments never continue
-    // A lone backslash continues nothing: Java reads the next line as the start of a new one.
-    if (text[pos] === '\\' && pos + 1 === first.end) continue;
+    // A lone backslash continues nothing: Java reads the next line as the start of a new one, except at the
+    // very end of the input (no terminator, or a one-character one) where it makes an entry with an empty key.
+    if (text[pos] === '\\' && pos + 1 === first.end) {
+      const terminator = text.startsWith('\r\n', first.end) ? 2 : first.end < text.length ? 1 : 0;
+      const endsInput = terminator === 0 || (terminator === 1 && first.end + 1 === text.length);
+      if (!endsInput) continue;
+    }
 
     // Join continuation lines into one logical string, remembering where each character came from.
     let logical = '';
@@ -170,7 +175,8 @@ function locateEntries(text: string): LocatedEntry[] {
       key: decodeEscapes(logical.slice(0, keyEnd), first.number),
       value: decodeEscapes(logical.slice(valueIndex), first.number),
       line: first.number,
-      valueStart: valueIndex < origin.length ? origin[valueIndex] : end,
+      // An empty value is written right after what was read of the line, dropping any continuation after it.
+      valueStart: valueIndex < origin.length ? origin[valueIndex] : valueIndex > 0 ? origin[valueIndex - 1] + 1 : pos,
       end,
       bare: keyEnd >= logical.length,
     });
@@ -237,20 +243,39 @@ export function escapePropertyValue(value: string): string {
   return escape(value, false);
 }
 
+/** Whether `edited` reads as `original` with `key` set to `value` (and nothing else changed). */
+function editIsExact(original: string, edited: string, key: string, value: string): boolean {
+  const expected = parseProperties(original);
+  expected.set(key, value);
+  const actual = parseProperties(edited);
+  if (actual.size !== expected.size) return false;
+  for (const [k, v] of expected) if (actual.get(k) !== v) return false;
+  return true;
+}
+
 /**
  * Set one property in the text of a properties file and return the new text. The last entry for the key (the
  * one Java uses) keeps its indentation, key spelling and separator and gets the new value; when the key is
- * absent, `key=value` is appended. Every other character of the text is left as it was.
+ * absent, `key=value` is appended. Every other character of the text is left as it was. Throws a
+ * PropertiesSyntaxError when the text cannot be read, or an Error in the (contrived) cases where no edit
+ * reads back exactly.
  */
 export function setProperty(text: string, key: string, value: string): string {
   const escapedValue = escapePropertyValue(value);
   const existing = locateEntries(text).filter((entry) => entry.key === key).at(-1);
+  const candidates: string[] = [];
   if (existing) {
     // A key followed by nothing at all needs a separator before the new value.
     const separator = existing.bare ? '=' : '';
-    return text.slice(0, existing.valueStart) + separator + escapedValue + text.slice(existing.end);
+    candidates.push(text.slice(0, existing.valueStart) + separator + escapedValue + text.slice(existing.end));
+  } else {
+    const newline = /\r\n/.test(text) ? '\r\n' : /\r/.test(text) && !/\n/.test(text) ? '\r' : '\n';
+    const line = escapePropertyKey(key) + '=' + escapedValue + newline;
+    const base = text.length === 0 || /[\r\n]$/.test(text) ? text : text + newline;
+    // When the text ends inside a continued line, a blank line first ends it.
+    candidates.push(base + line, base + newline + line);
   }
-  const newline = /\r\n/.test(text) ? '\r\n' : /\r(?!\n)/.test(text) && !/\n/.test(text) ? '\r' : '\n';
-  const separator = text.length === 0 || /[\r\n]$/.test(text) ? '' : newline;
-  return text + separator + escapePropertyKey(key) + '=' + escapedValue + newline;
+  const exact = candidates.find((candidate) => editIsExact(text, candidate, key, value));
+  if (exact === undefined) throw new Error(`cannot set ${key} without changing other properties of this file`);
+  return exact;
 }
