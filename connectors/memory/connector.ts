@@ -20,7 +20,6 @@ import {
   type OperationContext,
   type ResultsHandler,
   type Schema,
-  type ScriptContext,
   type SearchResult,
   type SyncResultsHandler,
 } from '../../src/spi/index.ts';
@@ -30,7 +29,6 @@ import { matches } from './filter.ts';
 import { openStore } from './registry.ts';
 import { buildSchema } from './schema.ts';
 import { pageResult, pageWindow, selectAttributes, sortObjects } from './search.ts';
-import { runJavaScript } from './script.ts';
 import type { MemoryStore, UpdateMode } from './store.ts';
 
 /** Parses a sync token: the change number, as Long (bigint), Integer or a decimal string. */
@@ -204,10 +202,5 @@ export class MemoryConnector implements Connector<MemoryConfiguration> {
     const uid = this.store.uidForName(oc, username);
     if (uid === undefined) throw new UnknownUidException('No object has this name');
     return new Uid(uid);
-  }
-
-  async runScriptOnConnector(script: ScriptContext, options: OperationOptions, ctx: OperationContext): Promise<unknown> {
-    await this.fault('runScriptOnConnector', options, ctx);
-    return runJavaScript(script, this);
   }
 }

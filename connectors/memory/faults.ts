@@ -38,7 +38,6 @@ export const FAULT_OPERATIONS = [
   'getLatestSyncToken',
   'authenticate',
   'resolveUsername',
-  'runScriptOnConnector',
 ] as const;
 export type FaultOperation = (typeof FAULT_OPERATIONS)[number];
 

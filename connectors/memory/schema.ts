@@ -43,7 +43,7 @@ export function buildSchema(definitions: readonly ObjectClassDefinition[], readO
   const byOperation = new Map<ApiOperationName, readonly string[]>();
   const optionsByOperation = new Map<ApiOperationName, readonly string[]>();
   for (const op of [...(readOnly ? [] : WRITE_OPERATIONS), ...READ_OPERATIONS]) byOperation.set(op, types);
-  for (const op of [...byOperation.keys(), 'SchemaApiOp', 'TestApiOp', 'ScriptOnConnectorApiOp'] as ApiOperationName[]) {
+  for (const op of [...byOperation.keys(), 'SchemaApiOp', 'TestApiOp'] as ApiOperationName[]) {
     const extra = op === 'SearchApiOp' ? SEARCH_OPTIONS : op === 'GetApiOp' || op === 'SyncApiOp' ? [OptionNames.ATTRS_TO_GET] : [];
     optionsByOperation.set(op, [...extra, ...FAULT_OPTIONS]);
   }
