@@ -27,6 +27,8 @@ const KEY_PROPERTY = 'connectorserver.key';
 /** Read one line from a terminal without echoing it. Resolves undefined on end of input. */
 function readHiddenLine(prompt: string): Promise<string | undefined> {
   const input = process.stdin;
+  // Echo goes off before the prompt shows, so nothing typed after it can appear.
+  input.setRawMode(true);
   process.stdout.write(prompt);
   return new Promise((done, fail) => {
     let line = '';
@@ -53,7 +55,6 @@ function readHiddenLine(prompt: string): Promise<string | undefined> {
         else line += c;
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });
