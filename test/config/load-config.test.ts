@@ -62,7 +62,7 @@ describe('loadServerConfig: defaults', () => {
       maxMessageSize: 16 * 1024 * 1024,
       idleTimeoutSeconds: 900,
       drainTimeoutSeconds: 30,
-      maxFacadeLifeTimeMinutes: 10,
+      maxFacadeLifeTimeMinutes: 120,
       authFailureLimit: 10,
       authFailureWindowSeconds: 60,
       logLevel: 'info',

@@ -297,7 +297,7 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
     maxMessageSize: settings.integer(PREFIX + 'maxMessageSize', 16 * 1024 * 1024, 1024, 2 ** 31 - 1),
     idleTimeoutSeconds: settings.integer(PREFIX + 'idleTimeout', 900, 0, 86_400 * 7),
     drainTimeoutSeconds: settings.integer(PREFIX + 'drainTimeout', 30, 0, 3_600),
-    maxFacadeLifeTimeMinutes: settings.integer(PREFIX + 'maxFacadeLifeTime', 10, 1, 525_600),
+    maxFacadeLifeTimeMinutes: settings.integer(PREFIX + 'maxFacadeLifeTime', 120, 1, 525_600),
     authFailureLimit: settings.integer(PREFIX + 'authFailureLimit', 10, 1, 1_000_000),
     authFailureWindowSeconds: settings.integer(PREFIX + 'authFailureWindow', 60, 1, 86_400),
     logLevel,
