@@ -1,0 +1,184 @@
+/** Big-endian byte buffers: a growable writer (DataOutputStream) and a bounded cursor (DataInputStream). */
+import { LegacyFormatError } from '../errors.ts';
+import { decodeUtf8, javaWellFormed } from './utf8.ts';
+
+export class ByteWriter {
+  private buf: Buffer;
+  private view: DataView;
+  pos = 0;
+
+  constructor(initialCapacity = 256) {
+    this.buf = Buffer.allocUnsafe(initialCapacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  private ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const next = Buffer.allocUnsafe(cap);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+  }
+
+  i32(v: number): void {
+    this.ensure(4);
+    this.view.setInt32(this.pos, v);
+    this.pos += 4;
+  }
+
+  i64(v: bigint): void {
+    this.ensure(8);
+    this.view.setBigInt64(this.pos, v);
+    this.pos += 8;
+  }
+
+  f64(v: number): void {
+    this.ensure(8);
+    // DataOutputStream.writeDouble uses doubleToLongBits: every NaN becomes the canonical one.
+    if (Number.isNaN(v)) this.view.setUint32(this.pos, 0x7ff80000), this.view.setUint32(this.pos + 4, 0);
+    else this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
+  /** int32 length + bytes. */
+  lengthPrefixed(bytes: Uint8Array): void {
+    this.i32(bytes.length);
+    this.raw(bytes);
+  }
+
+  /** int32 byte length + standard UTF-8. */
+  str(s: string): void {
+    const text = javaWellFormed(s);
+    const n = Buffer.byteLength(text, 'utf8');
+    this.ensure(4 + n);
+    this.view.setInt32(this.pos, n);
+    this.buf.write(text, this.pos + 4, n, 'utf8');
+    this.pos += 4 + n;
+  }
+
+  /** Reserves an int32 to be patched later (lengths of nested payloads). */
+  reserveLength(): number {
+    this.ensure(4);
+    const at = this.pos;
+    this.pos += 4;
+    return at;
+  }
+
+  patchLength(at: number): void {
+    this.view.setInt32(at, this.pos - at - 4);
+  }
+
+  /** Discards everything written after `pos` (used to undo a failed write). */
+  truncate(pos: number): void {
+    this.pos = pos;
+  }
+
+  finish(): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos).slice();
+  }
+}
+
+/** Thrown (internally) by a streaming cursor that ran out of buffered bytes: wait for more input. */
+export class NeedMoreData extends Error {
+  constructor() {
+    super('more data needed');
+  }
+}
+
+/** A read cursor over [pos, end) of a byte array. */
+export class Cursor {
+  private readonly view: DataView;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    readonly end: number,
+    /** True for the top of an incremental stream: running out means "wait for more", not "malformed". */
+    readonly streaming = false,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  static of(bytes: Uint8Array): Cursor {
+    return new Cursor(bytes, 0, bytes.length);
+  }
+
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
+  private need(n: number, what: string): void {
+    if (this.end - this.pos < n) {
+      if (this.streaming) throw new NeedMoreData();
+      throw new LegacyFormatError('TRUNCATED', `truncated data: ${what} needs ${n} bytes, ${this.end - this.pos} left at offset ${this.pos}`);
+    }
+  }
+
+  u8(what = 'byte'): number {
+    this.need(1, what);
+    return this.bytes[this.pos++]!;
+  }
+
+  i8(what = 'byte'): number {
+    this.need(1, what);
+    return this.view.getInt8(this.pos++);
+  }
+
+  i32(what = 'int'): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos);
+    this.pos += 4;
+    return v;
+  }
+
+  i64(what = 'long'): bigint {
+    this.need(8, what);
+    const v = this.view.getBigInt64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  f64(what = 'double'): number {
+    this.need(8, what);
+    const v = this.view.getFloat64(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
+  /** An int32 length, checked against the bytes that are left. */
+  length(what: string): number {
+    const n = this.i32(`${what} length`);
+    if (n < 0) throw new LegacyFormatError('BAD_LENGTH', `negative ${what} length ${n} at offset ${this.pos - 4}`);
+    this.need(n, what);
+    return n;
+  }
+
+  /** int32 length + bytes, returned as a view (no copy). */
+  lengthPrefixed(what: string): Uint8Array {
+    const n = this.length(what);
+    const out = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  str(what = 'string'): string {
+    const n = this.length(what);
+    const s = decodeUtf8(this.bytes, this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+}
