@@ -30,4 +30,6 @@ export interface RpcEngineOptions {
   logger: Logger;
   /** Send a periodic ControlRequest to each peer (OpenICF's consistency check), in ms; 0 disables. Default 4 min. */
   controlIntervalMs?: number;
+  /** How long a session whose sockets all closed is kept (its operations keep running), in ms. Default 12 min. */
+  sessionLingerMs?: number;
 }

@@ -22,6 +22,7 @@ export function createRpcEngine(options: RpcEngineOptions): RpcEngine {
     logger: options.logger,
     registry: options.registry,
     controlIntervalMs: options.controlIntervalMs,
+    groupLingerMs: options.sessionLingerMs,
   });
   return {
     attach(socket: WebSocket, info: SocketInfo): void {

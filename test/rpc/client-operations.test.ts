@@ -143,14 +143,17 @@ test('search with a filter and with paging', async () => {
 test('sync streams deltas in order and returns the last token; latest token; sync without token', async () => {
   const f = facade();
   const a = await f.create(ACCOUNT, [new Name('a')], null);
-  await f.create(ACCOUNT, [new Name('b')], null);
+  const b = await f.create(ACCOUNT, [new Name('b')], null);
   await f.delete(ACCOUNT, a, null);
   const deltas: SyncDelta[] = [];
   const last = await f.sync(ACCOUNT, new SyncToken(0), async (d) => {
     deltas.push(d);
     return true;
   }, null);
-  assert.deepEqual(deltas.map((d) => d.deltaType), ['CREATE_OR_UPDATE', 'CREATE_OR_UPDATE', 'DELETE']);
+  // The fixture reports the current state per change: 'a' no longer exists.
+  assert.deepEqual(deltas.map((d) => d.deltaType), ['DELETE', 'CREATE_OR_UPDATE', 'DELETE']);
+  assert.deepEqual(deltas.map((d) => d.uid.value), [a.value, b.value, a.value]);
+  assert.equal(deltas[1]!.object?.name.value, 'b');
   assert.deepEqual(deltas.map((d) => d.token.value), [1, 2, 3]);
   assert.equal(last?.value, 3);
   const latest = await f.getLatestSyncToken(ACCOUNT);
@@ -244,4 +247,13 @@ test('an AbortSignal cancels a running search', async () => {
 test('the engine counts one session for the client\'s two sockets', () => {
   assert.equal(server.engine.sessionCount(), 1);
   assert.equal(server.wss.clients.size, 2);
+});
+
+test('a configuration change reported by the connector reaches the facade as an event', async () => {
+  const f = facade();
+  const seen = new Promise<string[]>((resolve) => {
+    f.onConfigurationChange((changes) => resolve(changes.map((c) => `${c.name}=${String(c.value)}`)));
+  });
+  await f.runScriptOnConnector(new ScriptContext('Groovy', 'reportChange', new Map([['who', 'changed']])), null);
+  assert.deepEqual(await withTimeout(seen, 5000, 'configuration change event'), ['realm=changed']);
 });

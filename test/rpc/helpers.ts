@@ -16,14 +16,22 @@ export interface TestServer {
   engine: RpcEngine;
   registry: ConnectorRegistry;
   wss: WebSocketServer;
+  /** Binary frames received from clients. */
+  frames: number;
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { registry?: ConnectorRegistry; controlIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startServer(opts: { registry?: ConnectorRegistry; controlIntervalMs?: number; sessionLingerMs?: number } = {}): Promise<TestServer> {
   const registry = opts.registry ?? (await Promise.resolve(createConnectorRegistry({ bundles: [memoryBundle] })));
-  const engine = createRpcEngine({ registry, logger: silentLogger, controlIntervalMs: opts.controlIntervalMs ?? 0 });
+  const engine = createRpcEngine({ registry, logger: silentLogger, controlIntervalMs: opts.controlIntervalMs ?? 0, sessionLingerMs: opts.sessionLingerMs });
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/openicf' });
-  wss.on('connection', (ws, req) => engine.attach(ws, { remoteAddress: req.socket.remoteAddress ?? '', principal: 'anonymous' }));
+  const counter = { frames: 0 };
+  wss.on('connection', (ws, req) => {
+    ws.on('message', (_d, isBinary) => {
+      if (isBinary) counter.frames++;
+    });
+    engine.attach(ws, { remoteAddress: req.socket.remoteAddress ?? '', principal: 'anonymous' });
+  });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as AddressInfo).port;
   return {
@@ -31,6 +39,9 @@ export async function startServer(opts: { registry?: ConnectorRegistry; controlI
     engine,
     registry,
     wss,
+    get frames() {
+      return counter.frames;
+    },
     async close() {
       for (const c of wss.clients) c.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
