@@ -103,7 +103,7 @@ export class MemoryStore {
 
   private nextUid(data: ClassData): string {
     while (data.objects.has(String(data.nextId))) data.nextId++;
-    return String(data.nextId++);
+    return String(data.nextId);
   }
 
   /** Checks attributes against the class definition. `creating` also enforces required attributes. */
@@ -169,6 +169,8 @@ export class MemoryStore {
     const key = this.nameKey(name);
     if (data.byName.has(key)) throw new AlreadyExistsException(`Object with name ${name} already exists`);
     const stored: StoredObject = { uid, attributes: this.normalise(data, attrs) };
+    // Generated uids always follow the highest numeric one ever used: a deleted uid is never handed out again.
+    if (/^[1-9]\d{0,14}$/.test(uid)) data.nextId = Math.max(data.nextId, Number(uid) + 1);
     data.objects.set(uid, stored);
     data.byName.set(key, uid);
     if (!initial) this.record('CREATE', data, stored);
