@@ -76,7 +76,8 @@ export async function resolve(specifier, context, nextResolve) {
     if (!scopes.some((s) => parent.startsWith(s))) throw err;
     const base = join(libDir, specifier);
     const found = fileWithExt(base) ?? (isDir(base) ? dirEntry(base) : undefined);
-    if (found) return { url: pathToFileURL(found).href, shortCircuit: true };
+    // Resolved again through the chain so later hooks (tsx for .ts files) see an ordinary file URL.
+    if (found) return nextResolve(pathToFileURL(found).href, context);
     try {
       return await nextResolve(specifier, { ...context, parentURL: pathToFileURL(join(libDir, '__lib__.js')).href });
     } catch {

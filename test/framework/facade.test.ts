@@ -269,7 +269,7 @@ test('executeBatch runs tasks in order, reports each result and honours FAIL_ON_
 
 test('values keep their Java types end to end (char property via JavaCharacter)', async () => {
   const m = memoryBundle('CharConnector');
-  (m.bundle.connectors[0] as { configuration: unknown[] }).configuration.push({ name: 'sep', type: 'char', default: ',' });
+  (m.bundle.connectors[0] as unknown as { configuration: unknown[] }).configuration.push({ name: 'sep', type: 'char', default: ',' });
   const r = await registryWith([m.bundle]);
   try {
     const info = r.findConnectorInfo(m.key)!;
