@@ -125,16 +125,14 @@ export async function writeFileAtomically(target: string, data: Buffer): Promise
 }
 
 async function syncDirectory(dir: string): Promise<void> {
+  // Best effort: the rename has happened and is visible, so a file system that cannot flush a directory (or
+  // fails to) must not turn a change that took place into a reported failure.
   let handle: FileHandle | null = null;
   try {
     handle = await open(dir, 'r');
     await handle.sync();
-  } catch (err) {
-    // Some file systems cannot flush a directory; the rename itself has happened.
-    const code = errnoCode(err);
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES') {
-      throw ioError(`Error flushing directory '${dir}'`, err);
-    }
+  } catch {
+    /* see above */
   } finally {
     await handle?.close().catch(() => undefined);
   }

@@ -592,5 +592,8 @@ describe('csvfile connector: safety of writes', () => {
       assert.equal(check, String(value * 7 + ((value * 37) % 400)));
       lastAcked = value;
     }
+    // Temporary files of killed writers are removed when a connector next opens the file.
+    assert.deepEqual(values(await facade(path).getObject(ACCOUNT, new Uid('counter'), null)).n, [String(lastAcked)]);
+    assert.deepEqual((await readdir(join(path, '..'))).filter((n) => n.endsWith('.tmp')), []);
   });
 });
