@@ -81,7 +81,10 @@ test('create, get, update, delete; the file holds the rows', async () => {
   assert.ok(bob);
   assert.equal(bob.name.value, 'bob');
   assert.deepEqual(bob.attribute('email')?.values, ['bob@example.com']);
-  assert.equal(bob.attribute('__PASSWORD__'), undefined, 'the password is not returned');
+  // As the Java connector does, the password comes back, guarded.
+  const password = bob.attribute('__PASSWORD__')?.values?.[0];
+  assert.ok(password instanceof GuardedString);
+  assert.equal(password.access((clear) => clear), 'Passw0rd');
 
   const slim = await f.getObject(ACCOUNT, new Uid('bob'), new OperationOptionsBuilder().attributesToGet('email').build());
   assert.deepEqual(slim?.attribute('email')?.values, ['bob@example.com']);
