@@ -163,7 +163,7 @@ export class CsvFileConnector implements Connector<CsvFileConfiguration> {
   private lookup(table: CsvTable, row: CsvRow, name: string): readonly string[] | undefined | null {
     if (namesEqual(name, AttributeNames.UID) || namesEqual(name, AttributeNames.NAME)) return [row.cells[table.uidColumn]!];
     if (namesEqual(name, AttributeNames.PASSWORD)) return null;
-    const k = table.header.indexOf(name);
+    const k = table.column(name);
     if (k < 0 || k === table.passwordColumn) return undefined;
     const v = row.cells[k];
     return v === null || v === undefined ? undefined : [v];

@@ -237,6 +237,8 @@ describe('csvfile connector: operations as the Java connector answers them', () 
     assert.deepEqual(await names(F.or(F.startsWith(attr('email', 'bob')), F.endsWith(attr('lastName', 'ger')))), ['bob', 'carol']);
     assert.deepEqual(await names(F.not(F.contains(attr('email', 'carol')))), ['bob']);
     assert.deepEqual(await names(F.equals(attr('__NAME__', 'carol'))), ['carol']);
+    assert.deepEqual(await names(F.equals(attr('FIRSTNAME', 'Carol'))), ['carol'], 'attribute names are case-insensitive');
+    assert.deepEqual(await names(F.equals(attr('firstName', 'carol'))), [], 'values are compared case-sensitively');
     assert.deepEqual(await names(F.greaterThan(attr('lastName', 'C'))), ['carol']);
     assert.deepEqual(await names(F.present('email')), ['bob', 'carol']);
 
