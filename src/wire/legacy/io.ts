@@ -30,8 +30,13 @@ export class ByteWriter {
 
   i32(v: number): void {
     this.ensure(4);
-    this.view.setInt32(this.pos, v);
-    this.pos += 4;
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = v >>> 24;
+    b[p + 1] = v >>> 16;
+    b[p + 2] = v >>> 8;
+    b[p + 3] = v;
+    this.pos = p + 4;
   }
 
   i64(v: bigint): void {
@@ -62,6 +67,24 @@ export class ByteWriter {
 
   /** int32 byte length + standard UTF-8. */
   str(s: string): void {
+    // Short ASCII strings (names, most values) are copied directly.
+    const len = s.length;
+    if (len <= 64) {
+      this.ensure(4 + len);
+      const b = this.buf;
+      let p = this.pos + 4;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+      }
+      if (i === len) {
+        this.view.setInt32(this.pos, len);
+        this.pos = p;
+        return;
+      }
+    }
     const text = javaWellFormed(s);
     const n = Buffer.byteLength(text, 'utf8');
     this.ensure(4 + n);
@@ -101,7 +124,7 @@ export class NeedMoreData extends Error {
 
 /** A read cursor over [pos, end) of a byte array. */
 export class Cursor {
-  private readonly view: DataView;
+  private viewCache: DataView | undefined;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -109,8 +132,11 @@ export class Cursor {
     readonly end: number,
     /** True for the top of an incremental stream: running out means "wait for more", not "malformed". */
     readonly streaming = false,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  ) {}
+
+  /** Only longs and doubles need a DataView; most cursors never create one. */
+  private get view(): DataView {
+    return (this.viewCache ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   static of(bytes: Uint8Array): Cursor {
@@ -135,14 +161,15 @@ export class Cursor {
 
   i8(what = 'byte'): number {
     this.need(1, what);
-    return this.view.getInt8(this.pos++);
+    return (this.bytes[this.pos++]! << 24) >> 24;
   }
 
   i32(what = 'int'): number {
     this.need(4, what);
-    const v = this.view.getInt32(this.pos);
-    this.pos += 4;
-    return v;
+    const b = this.bytes;
+    const p = this.pos;
+    this.pos = p + 4;
+    return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
   }
 
   i64(what = 'long'): bigint {
