@@ -1,6 +1,8 @@
 /**
  * In-memory filter evaluation with the semantics of Java's FilteredResultsHandlerVisitor: three-valued logic
- * (TRUE, FALSE, UNDEFINED, where UNDEFINED counts as "no match"); a missing attribute makes a comparison
+ * (TRUE, FALSE, UNDEFINED, where UNDEFINED counts as "no match") combined by enum ordinal FALSE < TRUE <
+ * UNDEFINED: And keeps the lowest (so an UNDEFINED operand never lowers an AND), Or the highest (so UNDEFINED
+ * dominates an OR unless a TRUE came first and stopped it), as Java does; a missing attribute makes a comparison
  * UNDEFINED; equals compares the whole value lists in order; contains/startsWith/endsWith need a single String
  * value; greater/less compare a single value with Comparable.compareTo (a non-comparable attribute value is an
  * IllegalArgumentException, mixed types a ClassCastException); ExtendedMatchFilter is UNDEFINED, as Java's
