@@ -12,7 +12,7 @@ function instrumented(name: string, poolable: boolean) {
     disposed: 0,
     alive: new Set<number>(),
     deadOnCheck: new Set<number>(),
-    gate: null as ReturnType<typeof deferred> | null,
+    gate: null as ReturnType<typeof deferred<void>> | null,
     started: 0,
     abortedSignals: 0,
     abortReasons: [] as unknown[],
@@ -65,7 +65,7 @@ function javaClassOf(e: unknown): string {
 
 test('maxObjects reached: the next borrower waits, then fails after maxWait', async () => {
   const s = pooled.state;
-  s.gate = deferred();
+  s.gate = deferred<void>();
   const facade = await facadeOf(registry, pooled.key, { pool: { maxObjects: 1, maxIdle: 1, minIdle: 0, maxWait: 100n } });
   const first = facade.test();
   await until(() => s.started === 1);
@@ -81,7 +81,7 @@ test('maxObjects reached: the next borrower waits, then fails after maxWait', as
 
 test('a waiting borrower gets the instance as soon as it is returned', async () => {
   const s = pooled.state;
-  s.gate = deferred();
+  s.gate = deferred<void>();
   const facade = await facadeOf(registry, pooled.key, { pool: { maxObjects: 1, maxIdle: 1, minIdle: 0, maxWait: 10_000n } });
   const madeBefore = s.made;
   const first = facade.test();
