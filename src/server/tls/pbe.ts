@@ -24,7 +24,7 @@ export interface AlgorithmIdentifierValue {
 }
 
 /** Cap on iteration counts, so a hostile file cannot make the reader spin for hours. */
-const MAX_ITERATIONS = 10_000_000;
+const MAX_ITERATIONS = 2_000_000;
 
 interface LegacyScheme {
   cipher: 'des-ede3-cbc' | 'des-ede-cbc' | 'rc2';

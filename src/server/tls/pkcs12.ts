@@ -102,7 +102,7 @@ function verifyMac(macData: Asn1, authSafeContent: Buffer, password: string, wha
   const expected = octets(digestNode, `${what} MAC value`);
   const salt = octets(saltNode, `${what} MAC salt`);
   const iterations = iterationsNode === undefined ? 1 : integer(iterationsNode, `${what} MAC iterations`);
-  if (iterations < 1 || iterations > 10_000_000) throw new Pkcs12Error('unsupported', `${what}: MAC iteration count ${iterations} is out of range`);
+  if (iterations < 1 || iterations > 2_000_000) throw new Pkcs12Error('unsupported', `${what}: MAC iteration count ${iterations} is out of range`);
 
   if (algorithm.oid === OID.pbmac1) {
     // RFC 9579: the MAC key comes from PBKDF2 and the HMAC algorithm is named in the parameters.
