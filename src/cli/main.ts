@@ -22,7 +22,7 @@ export async function main(argv: string[]): Promise<void> {
       if (err) {
         process.stderr.write(`rcs: ${err.message}\n`);
       } else {
-        process.stderr.write(`${y.help ? '' : ''}rcs: ${msg}\n`);
+        process.stderr.write(`rcs: ${msg}\n`);
       }
       process.exit(err ? 1 : 2);
     })

@@ -4,11 +4,13 @@
  * `connections` WebSockets per server (2, like Java), reconnects lost ones, and spreads operations round-robin
  * over the healthy servers that host the connector (like IDM's server groups).
  */
+import { isPropertyType, jsToWire, propertyTypeInfo } from '../framework/property-types.ts';
 import { WebSocket } from 'ws';
 import pino, { type Logger } from 'pino';
 import {
   ConnectionFailedException,
   ConnectorException,
+  ConfigurationException,
   Locale,
   type APIConfiguration,
   type ConfigurationProperty,
@@ -286,7 +288,9 @@ export class RcsClient {
     if (typeof configure === 'function') values = configure(configuration);
     else if (configure) values = configure;
     if (values) {
-      for (const [name, value] of Object.entries(values)) configuration.configurationProperties.setValue(name, value);
+      for (const [name, value] of Object.entries(values)) {
+        configuration.configurationProperties.setValue(name, toPropertyValue(configuration, name, value));
+      }
     }
     const facadeKey = encodeFacadeKey(configuration);
     const facade = new RemoteConnectorFacade(info, configuration, facadeKey, {
@@ -336,4 +340,20 @@ function keyString(k: ConnectorKey): string {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Converts a plain JS value (string[], number, string for a GuardedString...) to the Java form the property's
+ * declared type needs on the wire; values already in Java form pass through.
+ */
+function toPropertyValue(configuration: APIConfiguration, name: string, value: unknown): unknown {
+  const property = configuration.configurationProperties.get(name);
+  if (!property) throw new ConfigurationException(`Configuration property ${name} does not exist`);
+  const typeName = property.type?.toString();
+  if (!typeName || !isPropertyType(typeName)) return value;
+  try {
+    return jsToWire(propertyTypeInfo(typeName), value);
+  } catch (err) {
+    throw new ConfigurationException(`Configuration property ${name}: ${(err as Error).message}`);
+  }
 }
