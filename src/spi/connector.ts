@@ -53,8 +53,16 @@ export interface ConfigurationPropertyDefinition {
   /**
    * Default value, in the JavaScript form a connector receives (string, number, bigint for long, boolean,
    * string[] for String[], GuardedString...).
+   *
+   * The JavaScript form of each type, as the framework hands it to init(): String → string; int/Integer → number;
+   * long/Long → bigint (a safe-integer number is accepted as a default); boolean/Boolean → boolean;
+   * double/Double/float/Float → number; char/Character → a one-character string; GuardedString → GuardedString (a
+   * string default is wrapped); GuardedByteArray → GuardedByteArray (a Uint8Array default is wrapped); File → the
+   * path as a string; URI → the URI as a string; X[] → a plain array of X's form. Without a default, primitive
+   * types (int, long, boolean, double, float, char) get Java's zero value and the others null.
    */
   default?: unknown;
+  /** Message keys; they default to `<name>.display`, `<name>.help` and `<name>.group`, as in Java. */
   displayMessageKey?: string;
   helpMessageKey?: string;
   groupMessageKey?: string;
@@ -132,6 +140,10 @@ export interface Connector<C = Record<string, unknown>> {
   authenticate?(objectClass: ObjectClass, username: string, password: GuardedString, options: OperationOptions, ctx: OperationContext): Uid | Promise<Uid>;
   resolveUsername?(objectClass: ObjectClass, username: string, options: OperationOptions, ctx: OperationContext): Uid | Promise<Uid>;
 
+  /**
+   * Without it, the framework runs JavaScript scripts (language JavaScript/ECMAScript/js) itself: the text is
+   * the body of an async function whose globals are the script arguments plus `connector` (this instance).
+   */
   runScriptOnConnector?(script: ScriptContext, options: OperationOptions, ctx: OperationContext): unknown;
   runScriptOnResource?(script: ScriptContext, options: OperationOptions, ctx: OperationContext): unknown;
 }
@@ -146,9 +158,15 @@ export interface ConnectorDefinition<C = Record<string, unknown>> {
   /** Extra configuration validation after required/type checks; throw ConfigurationException. */
   validate?(configuration: C): void;
   messages?: MessageCatalogs;
-  /** Pool instances per configuration (Java's PoolableConnector). */
+  /**
+   * Pool instances per configuration (Java's PoolableConnector); checkAlive() is called on every borrow. Without
+   * it, every operation gets a fresh instance (create, init, operation, dispose).
+   */
   poolable?: boolean;
-  /** Creates a fresh, uninitialised connector instance. */
+  /**
+   * Creates a fresh, uninitialised connector instance. Also called once when the bundle loads, to see which
+   * operations the connector implements (that instance is never initialised), so keep it free of side effects.
+   */
   create(): Connector<C>;
 }
 
