@@ -191,7 +191,7 @@ test('paging with cookie and offset, and sorting', async () => {
   assert.equal(page1.result?.remainingPagedResults, 3);
 
   const seen = [...names(page1.objects)];
-  let cookie = page1.result?.pagedResultsCookie ?? null;
+  let cookie: string | null = page1.result?.pagedResultsCookie ?? null;
   for (let i = 0; i < 5 && cookie; i++) {
     const page = await collect(f, ACCOUNT, null, new OperationOptionsBuilder().pageSize(2).pagedResultsCookie(cookie).build());
     seen.push(...names(page.objects));
