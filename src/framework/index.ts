@@ -1,7 +1,7 @@
 /**
  * The connector framework: loads bundles, describes connectors (ConnectorInfo) and runs them behind facades.
  */
-import type { ConnectorFrameworkOptions, ConnectorRegistry, FrameworkLogger } from './facade-types.ts';
+import type { ConnectorFrameworkOptions, FrameworkLogger } from './facade-types.ts';
 import { loadBundles } from './bundles.ts';
 import { connectorsOf, LocalConnectorRegistry } from './registry.ts';
 
@@ -18,10 +18,11 @@ export { registerLibResolver } from './lib-resolver.ts';
 const SILENT: FrameworkLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
- * Loads the bundles of options.bundleDir and options.bundles and returns the registry. Broken bundles are
- * logged and skipped; two connectors with the same ConnectorKey reject with DuplicateConnectorKeyError.
+ * Loads the bundles of options.bundleDir and options.bundles and returns the registry (a ConnectorRegistry).
+ * Broken bundles are logged and skipped; two connectors with the same ConnectorKey reject with
+ * DuplicateConnectorKeyError.
  */
-export async function createConnectorRegistry(options: ConnectorFrameworkOptions): Promise<LocalConnectorRegistry & ConnectorRegistry> {
+export async function createConnectorRegistry(options: ConnectorFrameworkOptions): Promise<LocalConnectorRegistry> {
   const logger = options.logger ?? SILENT;
   const bundles = await loadBundles(options, logger);
   const connectors = connectorsOf(bundles, logger);
