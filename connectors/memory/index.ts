@@ -22,7 +22,7 @@ export const memoryConnector = defineConnector<MemoryConfiguration>({
 
 export { MemoryConnector } from './connector.ts';
 export type { MemoryConfiguration } from './configuration.ts';
-export { dropStore } from './registry.ts';
+export { dropStore, seedStore } from './registry.ts';
 
 export default defineBundle({
   bundleName: MEMORY_BUNDLE_NAME,

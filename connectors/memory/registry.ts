@@ -3,7 +3,7 @@
  * the same store, so pooled instances of one configuration see the same data. Stores live as long as the
  * process (a test fake: its data must survive the pool evicting idle instances).
  */
-import { classesWithoutFixture, loadFixture } from './fixture.ts';
+import { classesWithoutFixture, loadFixture, parseFixture } from './fixture.ts';
 import { MemoryStore } from './store.ts';
 import { storeKey, type ResolvedMemoryConfiguration } from './configuration.ts';
 
@@ -32,4 +32,13 @@ export function openStore(c: ResolvedMemoryConfiguration): Promise<MemoryStore> 
 /** Forgets a named store (the next instance using that name starts from its fixture again). */
 export function dropStore(storeName: string): boolean {
   return stores.delete(`name:${storeName}`);
+}
+
+/**
+ * Creates (or replaces) the named store from a fixture given in code, so an embedded server can start with data
+ * without a fixture file. Connectors configured with `storeName` = this name use it.
+ */
+export function seedStore(storeName: string, fixture: unknown, options: { caseInsensitiveNames?: boolean } = {}): void {
+  const parsed = parseFixture(JSON.stringify(fixture), `fixture of store ${storeName}`);
+  stores.set(`name:${storeName}`, Promise.resolve(MemoryStore.fromFixture(parsed, options.caseInsensitiveNames ?? false)));
 }

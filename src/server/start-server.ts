@@ -3,7 +3,7 @@
  * (`startFromConfig`, for `rcs run`). Both wire the same pieces: connector registry → RPC engine → listener.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { ConnectorBundle } from '../spi/index.ts';
 import type { ConnectorRegistry } from '../framework/facade-types.ts';
@@ -45,6 +45,12 @@ export interface StartServerOptions {
   maxFacadeLifeTimeMinutes?: number;
   /** Periodic ControlRequest to peers in ms (default 4 minutes, 0 = off). */
   controlIntervalMs?: number;
+  /**
+   * Data for the built-in memory connector, by store name: a connector configured with `storeName` = that name
+   * starts with the fixture's object classes and objects (format: connectors/memory/README.md). The memory bundle
+   * is served automatically when fixtures are given.
+   */
+  fixtures?: Record<string, unknown>;
   logger?: Logger;
 }
 
@@ -61,13 +67,34 @@ export interface RunningServer {
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 
+interface MemoryBundleModule {
+  default: ConnectorBundle;
+  seedStore(storeName: string, fixture: unknown): void;
+}
+
+/**
+ * The built-in memory bundle, imported by path at run time (the server does not depend on connector code); the
+ * same module instance the bundle loader gets, so seeded stores are the ones its connectors see.
+ */
+async function loadMemoryBundle(): Promise<MemoryBundleModule> {
+  const url = pathToFileURL(path.join(BUILTIN_BUNDLE_DIR, 'memory', 'index.ts')).href;
+  return (await import(url)) as MemoryBundleModule;
+}
+
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
   const bundleDir = options.bundleDir === true ? BUILTIN_BUNDLE_DIR : options.bundleDir || undefined;
+  const bundles = [...(options.bundles ?? [])];
+  if (options.fixtures) {
+    const memory = await loadMemoryBundle();
+    for (const [storeName, fixture] of Object.entries(options.fixtures)) memory.seedStore(storeName, fixture);
+    // Served from bundleDir already when that is the built-in directory.
+    if (bundleDir !== BUILTIN_BUNDLE_DIR && !bundles.includes(memory.default)) bundles.push(memory.default);
+  }
   const registry = await createConnectorRegistry({
     bundleDir,
     libDir: options.libDir,
-    bundles: options.bundles,
+    bundles,
     maxFacadeLifeTimeMinutes: options.maxFacadeLifeTimeMinutes,
     logger,
   });
