@@ -7,26 +7,39 @@ import setkey from './commands/setkey.ts';
 import keys from './commands/keys.ts';
 import client from './commands/client.ts';
 
+/** One line for the operator: the error's message without its stack, control characters flattened. */
+export function errorLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\r\n\u0000-\u001f]+/g, ' ').trim() || (err instanceof Error ? err.name : 'error');
+}
+
+function fail(line: string, code: number): never {
+  process.stderr.write(`rcs: ${line}\n`);
+  process.exit(code);
+}
+
 export async function main(argv: string[]): Promise<void> {
-  await yargs(argv)
-    .scriptName('rcs')
-    .command(run)
-    .command(inspect)
-    .command(setkey)
-    .command(keys)
-    .command(client)
-    .strict()
-    .help()
-    .version()
-    .fail((msg, err, y) => {
-      if (err) {
-        process.stderr.write(`rcs: ${err.message}\n`);
-      } else {
-        process.stderr.write(`rcs: ${msg}\n`);
-      }
-      process.exit(err ? 1 : 2);
-    })
-    .parseAsync();
+  try {
+    await yargs(argv)
+      .scriptName('rcs')
+      .command(run)
+      .command(inspect)
+      .command(setkey)
+      .command(keys)
+      .command(client)
+      .strict()
+      .help()
+      .version()
+      .fail((msg, err) => {
+        if (err) fail(errorLine(err), 1);
+        fail(msg, 2);
+      })
+      .parseAsync();
+  } catch (err) {
+    // Errors thrown synchronously by a command handler do not always reach .fail().
+    fail(errorLine(err), 1);
+  }
 }
 
 await main(hideBin(process.argv));

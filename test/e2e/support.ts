@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -216,10 +217,7 @@ export async function spawnRcs(options: ChildServerOptions = {}): Promise<ChildS
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   void exited.then(cleanup);
   const url = `ws://127.0.0.1:${port}/openicf`;
-  const started = await Promise.race([
-    waitUntil(() => /listening on/i.test(out), options.startTimeoutMs ?? 30_000, 20),
-    exited.then(() => false),
-  ]);
+  const started = await Promise.race([waitForHealth(port, options.startTimeoutMs ?? 30_000), exited.then(() => false)]);
   if (!started) {
     child.kill('SIGKILL');
     await exited;
@@ -243,6 +241,27 @@ export async function spawnRcs(options: ChildServerOptions = {}): Promise<ChildS
       return exited;
     },
   };
+}
+
+/** Polls GET /health until the server answers (any status) or `ms` elapse. */
+export async function waitForHealth(port: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = httpGet({ host: '127.0.0.1', port, path: '/health', timeout: 1000 }, (res) => {
+        res.resume();
+        resolve(true);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return true;
+    await sleep(20);
+  }
+  return false;
 }
 
 /** A temp directory removed by the returned function. */

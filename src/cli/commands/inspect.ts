@@ -73,15 +73,37 @@ function expandLegacyFields(node: JsonValue, options: InspectOptions): JsonValue
 
 export function inspectBytes(input: Uint8Array, options: InspectOptions = {}): JsonValue {
   const bytes = inputBytes(input);
-  if (bytes.length === 0) throw new InspectError('empty input');
-  if (hasMagic(bytes)) return { legacy: legacyJson(bytes, options) };
-  const message = decodeRemoteMessage(bytes);
+  if (bytes.length === 0) throw new InspectError('empty input: nothing to decode');
+  if (hasMagic(bytes)) {
+    try {
+      return { legacy: legacyJson(bytes, options) };
+    } catch (err) {
+      throw new InspectError(`not a valid legacy serializer blob: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  let message;
+  try {
+    message = decodeRemoteMessage(bytes);
+  } catch (err) {
+    throw new InspectError(
+      `neither a legacy serializer blob (no 0000fafb magic) nor a valid RemoteMessage frame: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
   return { RemoteMessage: expandLegacyFields(remoteMessageToJson(message) as JsonValue, options) };
 }
 
 function readInput(file: string | undefined): Uint8Array {
   if (!file || file === '-') return readFileSync(0);
   return readFileSync(file);
+}
+
+function readFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return code ?? (err as Error).message;
 }
 
 const command: CommandModule<object, InspectArgs> = {
@@ -97,7 +119,7 @@ const command: CommandModule<object, InspectArgs> = {
     try {
       input = readInput(args.file);
     } catch (err) {
-      throw new InspectError(`cannot read ${args.file ?? 'stdin'}: ${(err as Error).message}`);
+      throw new InspectError(`cannot read ${args.file ?? 'stdin'}: ${readFailure(err)}`);
     }
     const json = inspectBytes(input, { tree: args.tree, reveal: args.reveal });
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');

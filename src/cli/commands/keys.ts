@@ -9,7 +9,7 @@ import {
   importCertificate,
   listKeystore,
 } from '../../server/tls/keystore-tools.ts';
-import { displayName } from '../../server/tls/x509-builder.ts';
+import { subjectText } from '../../server/tls/certificates.ts';
 
 function storeOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -54,7 +54,7 @@ const generate: CommandModule<object, { keystore: string; storepass: string; key
       validityDays: argv.validity,
       ...(argv.san !== undefined ? { san: argv.san } : {}),
     });
-    process.stdout.write(`Generated key pair and self-signed certificate for ${displayName(result.certificate.subject)} as <${result.alias}> in ${argv.keystore}\n`);
+    process.stdout.write(`Generated key pair and self-signed certificate for ${subjectText(result.certificate)} as <${result.alias}> in ${argv.keystore}\n`);
   },
 };
 
@@ -118,7 +118,7 @@ const importCommand: CommandModule<object, { keystore: string; storepass: string
     if (result.kind === 'reply') {
       process.stdout.write(`Certificate reply was installed in keystore under <${result.alias}> (chain of ${result.chain.length})\n`);
     } else {
-      process.stdout.write(`Certificate ${displayName(result.certificate.subject)} was added to ${result.created ? 'new ' : ''}keystore ${argv.keystore} as trusted entry <${result.alias}>\n`);
+      process.stdout.write(`Certificate ${subjectText(result.certificate)} was added to ${result.created ? 'new ' : ''}keystore ${argv.keystore} as trusted entry <${result.alias}>\n`);
     }
   },
 };

@@ -6,15 +6,9 @@ import { generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypt
 import { readFile, stat } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { writePkcs12File, type WritableKeyEntry, type WritableTrustedEntry } from './keystore-writer.ts';
-import { buildChain, findKeyEntry, findTrustedEntry, Pkcs12Error, readPkcs12File, type Pkcs12Store } from './pkcs12.ts';
-import {
-  createCertificationRequest,
-  createSelfSignedCertificate,
-  displayName,
-  parseDistinguishedName,
-  parseSubjectAltNames,
-  toPem,
-} from './x509-builder.ts';
+import { buildVerifiedChain, isSelfIssued, issuerText, serialNumber, sha256Fingerprint, subjectAltNamesText, subjectText, validity } from './certificates.ts';
+import { findKeyEntry, findTrustedEntry, Pkcs12Error, readPkcs12File, type Pkcs12Store } from './pkcs12.ts';
+import { createCertificationRequest, createSelfSignedCertificate, parseDistinguishedName, parseSubjectAltNames, toPem } from './x509-builder.ts';
 
 /** A `rcs keys` operation failed for a reason the user can fix; the message says which. */
 export class KeystoreToolError extends Error {
@@ -141,7 +135,7 @@ export async function generateKeyEntry(options: GenerateOptions): Promise<Genera
   const privateKey = generateKey(algorithm, options.keySize);
   const notBefore = options.startDate ?? new Date();
   const notAfter = new Date(notBefore.getTime() + validityDays * 86_400_000);
-  const certificate = createSelfSignedCertificate({ privateKey, subject, notBefore, notAfter, subjectAltNames });
+  const certificate = await createSelfSignedCertificate({ privateKey, subject, notBefore, notAfter, subjectAltNames });
   const next = writable(store);
   next.keyEntries.push({
     alias,
@@ -197,7 +191,7 @@ export async function createCsr(options: StoreRef & { keyPassword?: string; dnam
   const store = await openStore(options.keystore, options.storePassword);
   const { key, certificate } = decryptEntryKey(store, options, options.keyPassword ?? options.storePassword);
   try {
-    const request = createCertificationRequest({
+    const request = await createCertificationRequest({
       privateKey: key,
       certificate,
       ...(options.dname ? { subject: parseDistinguishedName(options.dname) } : {}),
@@ -238,10 +232,6 @@ function sameKey(a: KeyObject, b: KeyObject): boolean {
   return a.export({ type: 'spki', format: 'der' }).equals(b.export({ type: 'spki', format: 'der' }));
 }
 
-function isSelfIssued(certificate: X509Certificate): boolean {
-  return certificate.checkIssued(certificate);
-}
-
 export interface ImportOptions extends StoreRef {
   /** File holding the certificate(s), PEM or DER. */
   file: string;
@@ -280,13 +270,11 @@ export async function importCertificate(options: ImportOptions): Promise<ImportR
     if (certificates.length === 1 && leaf.raw.equals(current.raw)) throw new KeystoreToolError('certificate reply and certificate in keystore are identical');
     const pool = [...certificates, ...store.trustedEntries.map((e) => e.certificate)];
     if (options.trustCACerts) pool.push(...rootCertificates.map((pem) => new X509Certificate(pem)));
-    const chain = buildChain(leaf, pool);
+    // Only issuers whose signature verifies join the chain, so the chain ends at a root or where trust is missing.
+    const chain = await buildVerifiedChain(leaf, pool);
     const top = chain[chain.length - 1];
     if (!isSelfIssued(top)) {
-      throw new KeystoreToolError(`failed to establish chain from reply: issuer ${displayName(top.issuer)} is neither in the reply nor a trusted certificate of the keystore`);
-    }
-    for (let i = 0; i + 1 < chain.length; i++) {
-      if (!chain[i].verify(chain[i + 1].publicKey)) throw new KeystoreToolError(`certificate ${displayName(chain[i].subject)} is not signed by ${displayName(chain[i + 1].subject)}`);
+      throw new KeystoreToolError(`failed to establish chain from reply: issuer ${issuerText(top)} is neither in the reply nor a trusted certificate of the keystore (or its signature does not verify)`);
     }
     const target = next.keyEntries.find((e) => e.alias.toLowerCase() === keyEntry.alias.toLowerCase());
     if (target) target.chain = chain;
@@ -333,26 +321,32 @@ function describeKey(key: KeyObject): string {
   return key.asymmetricKeyType ?? 'unknown';
 }
 
-export function certificateDetails(certificate: X509Certificate): CertificateDetails {
+export async function certificateDetails(certificate: X509Certificate): Promise<CertificateDetails> {
+  const { notBefore, notAfter } = validity(certificate);
   const details: CertificateDetails = {
-    subject: displayName(certificate.subject),
-    issuer: displayName(certificate.issuer),
-    serialNumber: certificate.serialNumber.toLowerCase(),
-    notBefore: new Date(certificate.validFrom),
-    notAfter: new Date(certificate.validTo),
-    sha256Fingerprint: certificate.fingerprint256,
+    subject: subjectText(certificate),
+    issuer: issuerText(certificate),
+    serialNumber: serialNumber(certificate),
+    notBefore,
+    notAfter,
+    sha256Fingerprint: await sha256Fingerprint(certificate),
     publicKey: describeKey(certificate.publicKey),
   };
-  if (certificate.subjectAltName) details.subjectAltNames = certificate.subjectAltName;
+  const subjectAltNames = subjectAltNamesText(certificate);
+  if (subjectAltNames) details.subjectAltNames = subjectAltNames;
   return details;
+}
+
+async function allDetails(certificates: readonly X509Certificate[]): Promise<CertificateDetails[]> {
+  return Promise.all(certificates.map(certificateDetails));
 }
 
 /** keytool -list: the store's entries, sorted by alias. */
 export async function listKeystore(options: { keystore: string; storePassword: string }): Promise<KeystoreListing> {
   const store = await openStore(options.keystore, options.storePassword);
   const entries: ListedEntry[] = [
-    ...store.keyEntries.map((e) => ({ alias: e.alias, type: 'PrivateKeyEntry' as const, certificates: e.chain.map(certificateDetails) })),
-    ...store.trustedEntries.map((e) => ({ alias: e.alias, type: 'trustedCertEntry' as const, certificates: [certificateDetails(e.certificate)] })),
+    ...(await Promise.all(store.keyEntries.map(async (e) => ({ alias: e.alias, type: 'PrivateKeyEntry' as const, certificates: await allDetails(e.chain) })))),
+    ...(await Promise.all(store.trustedEntries.map(async (e) => ({ alias: e.alias, type: 'trustedCertEntry' as const, certificates: await allDetails([e.certificate]) })))),
   ].sort((a, b) => a.alias.localeCompare(b.alias));
   return { file: options.keystore, integrity: store.mac ?? 'none (no MAC)', entries };
 }

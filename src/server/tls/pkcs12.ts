@@ -6,6 +6,7 @@
 import { createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { algorithmIdentifier, children, encode, explicit, integer, isContextTag, octets, oid, parseDer, text, type Asn1 } from './der.ts';
+import { buildChain } from './certificates.ts';
 import { Pkcs12Error } from './errors.ts';
 import { DIGEST_BY_OID, HMAC_DIGEST_BY_OID, OID, algorithmName } from './oids.ts';
 import { PbeDecryptError, describePbe, parsePbkdf2Params, pbeDecrypt, pkcs12PasswordCandidates, type AlgorithmIdentifierValue } from './pbe.ts';
@@ -234,19 +235,6 @@ class Collector {
 
 function sameBytes(a: Buffer | undefined, b: Buffer | undefined): boolean {
   return a !== undefined && b !== undefined && a.length === b.length && a.equals(b);
-}
-
-/** Orders a chain leaf first by following issuers among the store's certificates. */
-export function buildChain(leaf: X509Certificate, pool: readonly X509Certificate[]): X509Certificate[] {
-  const chain = [leaf];
-  let current = leaf;
-  while (chain.length < 16 && current.subject !== current.issuer) {
-    const issuer = pool.find((candidate) => !chain.some((c) => c.raw.equals(candidate.raw)) && current.checkIssued(candidate));
-    if (!issuer) break;
-    chain.push(issuer);
-    current = issuer;
-  }
-  return chain;
 }
 
 function decryptKey(raw: RawKeyBag, keyPassword: string, what: string, alias: string): DecryptedPrivateKey {

@@ -6,7 +6,7 @@ import { createPublicKey, type KeyObject, type X509Certificate } from 'node:cryp
 import { readFile } from 'node:fs/promises';
 import type { KeyStoreSettings, TlsSettings } from '../config/types.ts';
 import { Pkcs12Error, findKeyEntry, parsePkcs12, type Pkcs12KeyEntry, type Pkcs12Store } from './pkcs12.ts';
-import { displayName } from './x509-builder.ts';
+import { subjectText, validity } from './certificates.ts';
 
 /** The TLS configuration cannot be used; `property` names the configuration property to fix. */
 export class TlsConfigError extends Error {
@@ -135,11 +135,10 @@ function chooseKeyEntry(store: Pkcs12Store, tls: TlsSettings): Pkcs12KeyEntry {
 }
 
 function validityWarning(certificate: X509Certificate, label: string, now: Date): string | undefined {
-  const notBefore = new Date(certificate.validFrom);
-  const notAfter = new Date(certificate.validTo);
+  const { notBefore, notAfter } = validity(certificate);
   const dates = `notBefore=${notBefore.toISOString()}, notAfter=${notAfter.toISOString()}`;
-  if (now < notBefore) return `${label} ${displayName(certificate.subject)} is not yet valid (${dates})`;
-  if (now > notAfter) return `${label} ${displayName(certificate.subject)} has expired (${dates})`;
+  if (now < notBefore) return `${label} ${subjectText(certificate)} is not yet valid (${dates})`;
+  if (now > notAfter) return `${label} ${subjectText(certificate)} has expired (${dates})`;
   return undefined;
 }
 
@@ -209,10 +208,10 @@ export async function loadServerTlsOptions(tls: TlsSettings, log?: (msg: string)
     );
   }
 
-  const validUntil = new Date(leaf.validTo).toISOString();
+  const validUntil = validity(leaf).notAfter.toISOString();
   const clientPolicy = tls.requireClientCertificate ? `required, ${clientCas.length} trusted CA(s)` : 'not requested';
   const summary =
-    `TLS (TLSv1.2, TLSv1.3) with '${entry.alias}' from ${keyFile}: ${displayName(leaf.subject)}, ${describeKey(privateKey.key)}, ` +
+    `TLS (TLSv1.2, TLSv1.3) with '${entry.alias}' from ${keyFile}: ${subjectText(leaf)}, ${describeKey(privateKey.key)}, ` +
     `chain of ${entry.chain.length}, valid until ${validUntil}; client certificates ${clientPolicy}`;
 
   const options: ServerTlsOptions = {

@@ -1,10 +1,11 @@
 /**
- * Builds the X.509 structures `rcs keys` needs (self-signed certificates and PKCS#10 requests) with asn1js and
- * signs them with node:crypto. Distinguished names use keytool's -dname syntax ("CN=host, OU=unit, O=org, C=US").
+ * Builds the X.509 structures `rcs keys` needs (self-signed certificates and PKCS#10 requests) with
+ * @peculiar/x509 over Node's WebCrypto. Distinguished names use keytool's -dname syntax ("CN=host, OU=unit, O=org, C=US").
  */
-import { createHash, createPublicKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, webcrypto, type KeyObject, type X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as asn1js from 'asn1js';
+import { inspect, toNodeCertificate } from './certificates.ts';
+import { x509 } from './x509-setup.ts';
 
 /** Invalid -dname or --san input. */
 export class CertificateInputError extends Error {
@@ -85,20 +86,6 @@ export function parseDistinguishedName(dname: string): NameAttribute[] {
   return attributes;
 }
 
-/** DER Name: RDNs in reverse of the written order, as keytool encodes them. */
-export function encodeName(attributes: readonly NameAttribute[]): asn1js.Sequence {
-  const rdns = [...attributes].reverse().map((attribute) => {
-    const value =
-      attribute.type === OID_COUNTRY
-        ? new asn1js.PrintableString({ value: attribute.value.toUpperCase() })
-        : attribute.type === OID_EMAIL || attribute.type === OID_DC
-          ? new asn1js.IA5String({ value: attribute.value })
-          : new asn1js.Utf8String({ value: attribute.value });
-    return new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: attribute.type }), value] })] });
-  });
-  return new asn1js.Sequence({ value: rdns });
-}
-
 export type SubjectAltName = { type: 'dns' | 'email' | 'uri'; value: string } | { type: 'ip'; value: string };
 
 /** Parses keytool's SAN syntax: "dns:host,ip:127.0.0.1,email:a@b,uri:https://x". */
@@ -121,98 +108,59 @@ export function parseSubjectAltNames(spec: string): SubjectAltName[] {
   return names;
 }
 
-function ipBytes(address: string): Buffer {
-  if (isIP(address) === 4) return Buffer.from(address.split('.').map(Number));
-  const [head, tail = ''] = address.includes('::') ? address.split('::') : [address, undefined];
-  const parseGroups = (s: string | undefined): number[] => {
-    if (!s) return [];
-    const groups: number[] = [];
-    for (const g of s.split(':')) {
-      if (g.includes('.')) {
-        const v4 = g.split('.').map(Number);
-        groups.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else groups.push(parseInt(g, 16));
-    }
-    return groups;
-  };
-  const first = parseGroups(head);
-  const last = address.includes('::') ? parseGroups(tail) : [];
-  const groups = [...first, ...new Array<number>(8 - first.length - last.length).fill(0), ...last];
-  const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
-  return out;
-}
 
-function encodeGeneralName(name: SubjectAltName): asn1js.Primitive {
-  const tag = { dns: 2, email: 1, uri: 6, ip: 7 }[name.type];
-  const bytes = name.type === 'ip' ? ipBytes(name.value) : Buffer.from(name.value, 'ascii');
-  return new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: tag }, valueHex: bytes });
-}
-
-export interface Extension {
-  oid: string;
-  critical?: boolean;
-  /** DER of the extension value (the content of extnValue). */
-  value: Uint8Array;
-}
-
-export function subjectAltNameExtension(names: readonly SubjectAltName[]): Extension {
-  return { oid: '2.5.29.17', value: new Uint8Array(new asn1js.Sequence({ value: names.map(encodeGeneralName) }).toBER(false)) };
-}
-
-function encodeExtensions(extensions: readonly Extension[]): asn1js.Sequence {
-  return new asn1js.Sequence({
-    value: extensions.map((e) => {
-      const items: asn1js.AsnType[] = [new asn1js.ObjectIdentifier({ value: e.oid })];
-      if (e.critical) items.push(new asn1js.Boolean({ value: true }));
-      items.push(new asn1js.OctetString({ valueHex: e.value }));
-      return new asn1js.Sequence({ value: items });
-    }),
+/** A Name in DER order (the reverse of the written order, as keytool encodes it), with keytool's string types. */
+export function encodeName(attributes: readonly NameAttribute[]): x509.Name {
+  const rdns: x509.JsonNameParams = [...attributes].reverse().map((attribute) => {
+    const value: x509.JsonAttributeObject =
+      attribute.type === OID_COUNTRY
+        ? { printableString: attribute.value.toUpperCase() }
+        : attribute.type === OID_EMAIL || attribute.type === OID_DC
+          ? { ia5String: attribute.value }
+          : { utf8String: attribute.value };
+    return { [attribute.type]: [value] };
   });
+  return new x509.Name(rdns);
 }
 
-function fromDer(der: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(new Uint8Array(der));
-  if (parsed.offset === -1) throw new CertificateInputError('invalid DER');
-  return parsed.result;
+export function subjectAltNameExtension(names: readonly SubjectAltName[]): x509.SubjectAlternativeNameExtension {
+  return new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: name.type === 'uri' ? 'url' : name.type, value: name.value })));
 }
 
-/** Signature algorithm for a key: SHA-256 (or the curve's matching hash) with RSA or ECDSA. */
-function signatureAlgorithm(key: KeyObject): { oid: string; hash: string; rsa: boolean } {
-  if (key.asymmetricKeyType === 'rsa') return { oid: '1.2.840.113549.1.1.11', hash: 'sha256', rsa: true };
-  if (key.asymmetricKeyType === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve;
-    if (curve === 'secp384r1') return { oid: '1.2.840.10045.4.3.3', hash: 'sha384', rsa: false };
-    if (curve === 'secp521r1') return { oid: '1.2.840.10045.4.3.4', hash: 'sha512', rsa: false };
-    return { oid: '1.2.840.10045.4.3.2', hash: 'sha256', rsa: false };
+interface SigningKeys {
+  keys: CryptoKeyPair;
+  signingAlgorithm: Algorithm | EcdsaParams;
+}
+
+const WEBCRYPTO_CURVES: Readonly<Record<string, { namedCurve: string; hash: string }>> = {
+  prime256v1: { namedCurve: 'P-256', hash: 'SHA-256' },
+  secp384r1: { namedCurve: 'P-384', hash: 'SHA-384' },
+  secp521r1: { namedCurve: 'P-521', hash: 'SHA-512' },
+};
+
+/** WebCrypto keys for a node:crypto private key, and the signature algorithm to use: SHA-256 (or the curve's hash). */
+async function signingKeys(privateKey: KeyObject): Promise<SigningKeys> {
+  let importAlgorithm: RsaHashedImportParams | EcKeyImportParams;
+  let signingAlgorithm: Algorithm | EcdsaParams;
+  if (privateKey.asymmetricKeyType === 'rsa') {
+    importAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    signingAlgorithm = importAlgorithm;
+  } else if (privateKey.asymmetricKeyType === 'ec') {
+    const curve = WEBCRYPTO_CURVES[privateKey.asymmetricKeyDetails?.namedCurve ?? ''];
+    if (!curve) throw new CertificateInputError(`EC curve ${privateKey.asymmetricKeyDetails?.namedCurve ?? 'unknown'} is not supported (P-256, P-384, P-521)`);
+    importAlgorithm = { name: 'ECDSA', namedCurve: curve.namedCurve };
+    signingAlgorithm = { name: 'ECDSA', hash: curve.hash } as EcdsaParams;
+  } else {
+    throw new CertificateInputError(`key type ${privateKey.asymmetricKeyType ?? 'unknown'} is not supported (RSA or EC)`);
   }
-  throw new CertificateInputError(`key type ${key.asymmetricKeyType ?? 'unknown'} is not supported (RSA or EC)`);
-}
-
-function algorithmIdentifier(alg: { oid: string; rsa: boolean }): asn1js.Sequence {
-  const items: asn1js.AsnType[] = [new asn1js.ObjectIdentifier({ value: alg.oid })];
-  if (alg.rsa) items.push(new asn1js.Null());
-  return new asn1js.Sequence({ value: items });
-}
-
-function signed(tbs: asn1js.Sequence, privateKey: KeyObject): Buffer {
-  const alg = signatureAlgorithm(privateKey);
-  const tbsDer = Buffer.from(tbs.toBER(false));
-  const signature = sign(alg.hash, tbsDer, privateKey);
-  const whole = new asn1js.Sequence({ value: [tbs, algorithmIdentifier(alg), new asn1js.BitString({ valueHex: signature })] });
-  return Buffer.from(whole.toBER(false));
-}
-
-function time(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
-  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
-  return whole.getUTCFullYear() < 2050 ? new asn1js.UTCTime({ valueDate: whole }) : new asn1js.GeneralizedTime({ valueDate: whole });
-}
-
-/** RFC 5280 4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
-export function subjectKeyIdentifier(publicKey: KeyObject): Buffer {
-  const spki = fromDer(publicKey.export({ type: 'spki', format: 'der' }));
-  const bits = (spki as asn1js.Sequence).valueBlock.value[1] as asn1js.BitString;
-  return createHash('sha1').update(bits.valueBlock.valueHexView).digest();
+  const subtle = webcrypto.subtle;
+  const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const keys = {
+    privateKey: (await subtle.importKey('pkcs8', pkcs8, importAlgorithm, false, ['sign'])) as unknown as CryptoKey,
+    publicKey: (await subtle.importKey('spki', spki, importAlgorithm, true, ['verify'])) as unknown as CryptoKey,
+  };
+  return { keys, signingAlgorithm };
 }
 
 export interface SelfSignedOptions {
@@ -223,83 +171,56 @@ export interface SelfSignedOptions {
   subjectAltNames?: readonly SubjectAltName[];
 }
 
-/** A v3 self-signed certificate with a subject key identifier (and SANs when given), as keytool -genkeypair makes. */
-export function createSelfSignedCertificate(options: SelfSignedOptions): X509Certificate {
-  const publicKey = createPublicKey(options.privateKey);
-  const alg = signatureAlgorithm(options.privateKey);
+/** A positive 64-bit serial number, as hex. */
+function randomSerial(): string {
   const serial = randomBytes(8);
   serial[0] = (serial[0] & 0x7f) | 0x01;
-  const name = encodeName(options.subject);
-  const ski = subjectKeyIdentifier(publicKey);
-  const extensions: Extension[] = [{ oid: '2.5.29.14', value: new Uint8Array(new asn1js.OctetString({ valueHex: ski }).toBER(false)) }];
-  if (options.subjectAltNames && options.subjectAltNames.length > 0) extensions.push(subjectAltNameExtension(options.subjectAltNames));
-  const tbs = new asn1js.Sequence({
-    value: [
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.Integer({ value: 2 })] }),
-      new asn1js.Integer({ valueHex: serial }),
-      algorithmIdentifier(alg),
-      name,
-      new asn1js.Sequence({ value: [time(options.notBefore), time(options.notAfter)] }),
-      name,
-      fromDer(publicKey.export({ type: 'spki', format: 'der' })),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 3 }, value: [encodeExtensions(extensions)] }),
-    ],
-  });
-  return new X509Certificate(signed(tbs, options.privateKey));
+  return serial.toString('hex');
 }
 
-/** Subject Name DER and the extensions of a certificate, to carry over into a certificate request. */
-function subjectAndSan(certificate: X509Certificate): { subject: asn1js.AsnType; san?: Extension } {
-  const cert = fromDer(certificate.raw) as asn1js.Sequence;
-  const tbsItems = (cert.valueBlock.value[0] as asn1js.Sequence).valueBlock.value;
-  const offset = (tbsItems[0] as asn1js.BaseBlock).idBlock.tagClass === 3 ? 1 : 0;
-  const subject = tbsItems[offset + 4];
-  let san: Extension | undefined;
-  for (const item of tbsItems.slice(offset + 6)) {
-    const block = item as asn1js.Constructed;
-    if (block.idBlock.tagClass !== 3 || block.idBlock.tagNumber !== 3) continue;
-    for (const ext of (block.valueBlock.value[0] as asn1js.Sequence).valueBlock.value as asn1js.Sequence[]) {
-      const parts = ext.valueBlock.value;
-      if ((parts[0] as asn1js.ObjectIdentifier).valueBlock.toString() === '2.5.29.17') {
-        san = { oid: '2.5.29.17', value: (parts[parts.length - 1] as asn1js.OctetString).valueBlock.valueHexView };
-      }
-    }
-  }
-  return san ? { subject, san } : { subject };
+/** Whole seconds: certificate times have no fractions, and the validity period should be exactly what was asked. */
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+/** A v3 self-signed certificate with a subject key identifier (and SANs when given), as keytool -genkeypair makes. */
+export async function createSelfSignedCertificate(options: SelfSignedOptions): Promise<X509Certificate> {
+  const { keys, signingAlgorithm } = await signingKeys(options.privateKey);
+  const extensions: x509.Extension[] = [await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
+  if (options.subjectAltNames && options.subjectAltNames.length > 0) extensions.push(subjectAltNameExtension(options.subjectAltNames));
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: encodeName(options.subject),
+    notBefore: wholeSeconds(options.notBefore),
+    notAfter: wholeSeconds(options.notAfter),
+    signingAlgorithm,
+    keys,
+    extensions,
+  });
+  return toNodeCertificate(certificate.rawData);
 }
 
 /**
- * PKCS#10 request for `privateKey`, with the subject (and subject alternative names) of `certificate`, or of
+ * PKCS#10 request (DER) for `privateKey`, with the subject (and subject alternative names) of `certificate`, or of
  * `subject` / `subjectAltNames` when given.
  */
-export function createCertificationRequest(options: {
+export async function createCertificationRequest(options: {
   privateKey: KeyObject;
   certificate: X509Certificate;
   subject?: readonly NameAttribute[];
   subjectAltNames?: readonly SubjectAltName[];
-}): Buffer {
-  const publicKey = createPublicKey(options.privateKey);
-  const fromCert = subjectAndSan(options.certificate);
-  const subject = options.subject ? encodeName(options.subject) : fromCert.subject;
-  const san = options.subjectAltNames ? subjectAltNameExtension(options.subjectAltNames) : fromCert.san;
-  const attributes: asn1js.AsnType[] = [];
-  if (san) {
-    // PKCS#9 extensionRequest carrying the subject alternative names.
-    attributes.push(
-      new asn1js.Sequence({
-        value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.9.14' }), new asn1js.Set({ value: [encodeExtensions([san])] })],
-      }),
-    );
-  }
-  const info = new asn1js.Sequence({
-    value: [
-      new asn1js.Integer({ value: 0 }),
-      subject,
-      fromDer(publicKey.export({ type: 'spki', format: 'der' })),
-      new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: attributes }),
-    ],
+}): Promise<Buffer> {
+  const { keys, signingAlgorithm } = await signingKeys(options.privateKey);
+  const current = inspect(options.certificate);
+  const name = options.subject ? encodeName(options.subject) : current.subjectName;
+  const san = options.subjectAltNames ? subjectAltNameExtension(options.subjectAltNames) : current.getExtension(x509.SubjectAlternativeNameExtension);
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({
+    name,
+    keys,
+    signingAlgorithm,
+    ...(san ? { extensions: [san] } : {}),
   });
-  return signed(info, options.privateKey);
+  return Buffer.from(request.rawData);
 }
 
 /** PEM armour. */
@@ -307,9 +228,4 @@ export function toPem(label: string, der: Uint8Array): string {
   const base64 = Buffer.from(der).toString('base64');
   const lines = base64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-/** keytool-style display of a name: most specific attribute first, comma separated. */
-export function displayName(nodeName: string): string {
-  return nodeName.split('\n').reverse().join(', ');
 }
