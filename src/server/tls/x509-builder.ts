@@ -3,6 +3,9 @@
  * @peculiar/x509 over Node's WebCrypto. Distinguished names use keytool's -dname syntax ("CN=host, OU=unit, O=org, C=US").
  */
 import { createPublicKey, randomBytes, webcrypto, type KeyObject, type X509Certificate } from 'node:crypto';
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type SigningAlgorithm = webcrypto.RsaHashedImportParams | webcrypto.EcdsaParams;
 import { isIP } from 'node:net';
 import { inspect, toNodeCertificate } from './certificates.ts';
 import { x509 } from './x509-setup.ts';
@@ -129,7 +132,7 @@ export function subjectAltNameExtension(names: readonly SubjectAltName[]): x509.
 
 interface SigningKeys {
   keys: CryptoKeyPair;
-  signingAlgorithm: Algorithm | EcdsaParams;
+  signingAlgorithm: SigningAlgorithm;
 }
 
 const WEBCRYPTO_CURVES: Readonly<Record<string, { namedCurve: string; hash: string }>> = {
@@ -140,8 +143,8 @@ const WEBCRYPTO_CURVES: Readonly<Record<string, { namedCurve: string; hash: stri
 
 /** WebCrypto keys for a node:crypto private key, and the signature algorithm to use: SHA-256 (or the curve's hash). */
 async function signingKeys(privateKey: KeyObject): Promise<SigningKeys> {
-  let importAlgorithm: RsaHashedImportParams | EcKeyImportParams;
-  let signingAlgorithm: Algorithm | EcdsaParams;
+  let importAlgorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  let signingAlgorithm: SigningAlgorithm;
   if (privateKey.asymmetricKeyType === 'rsa') {
     importAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
     signingAlgorithm = importAlgorithm;
@@ -149,16 +152,16 @@ async function signingKeys(privateKey: KeyObject): Promise<SigningKeys> {
     const curve = WEBCRYPTO_CURVES[privateKey.asymmetricKeyDetails?.namedCurve ?? ''];
     if (!curve) throw new CertificateInputError(`EC curve ${privateKey.asymmetricKeyDetails?.namedCurve ?? 'unknown'} is not supported (P-256, P-384, P-521)`);
     importAlgorithm = { name: 'ECDSA', namedCurve: curve.namedCurve };
-    signingAlgorithm = { name: 'ECDSA', hash: curve.hash } as EcdsaParams;
+    signingAlgorithm = { name: 'ECDSA', hash: curve.hash };
   } else {
     throw new CertificateInputError(`key type ${privateKey.asymmetricKeyType ?? 'unknown'} is not supported (RSA or EC)`);
   }
   const subtle = webcrypto.subtle;
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'der' });
   const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
-  const keys = {
-    privateKey: (await subtle.importKey('pkcs8', pkcs8, importAlgorithm, false, ['sign'])) as unknown as CryptoKey,
-    publicKey: (await subtle.importKey('spki', spki, importAlgorithm, true, ['verify'])) as unknown as CryptoKey,
+  const keys: CryptoKeyPair = {
+    privateKey: await subtle.importKey('pkcs8', pkcs8, importAlgorithm, false, ['sign']),
+    publicKey: await subtle.importKey('spki', spki, importAlgorithm, true, ['verify']),
   };
   return { keys, signingAlgorithm };
 }
