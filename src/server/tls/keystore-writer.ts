@@ -83,7 +83,7 @@ function keyBag(entry: WritableKeyEntry, id: Buffer, iterations: number): asn1js
   if (key.kind === 'plain') return safeBag(OID.keyBag, parseDerNode(key.pkcs8), attributes);
   if (key.kind === 'shrouded') return safeBag(OID.pkcs8ShroudedKeyBag, parseDerNode(key.encryptedPrivateKeyInfo), attributes);
   const { algorithm, ciphertext } = pbes2Encrypt(key.password, key.pkcs8, { iterations });
-  const encryptedPrivateKeyInfo = new asn1js.Sequence({ value: [algorithm, new asn1js.OctetString({ valueHex: ciphertext })] });
+  const encryptedPrivateKeyInfo = new asn1js.Sequence({ value: [algorithm.toSchema(), new asn1js.OctetString({ valueHex: ciphertext })] });
   return safeBag(OID.pkcs8ShroudedKeyBag, encryptedPrivateKeyInfo, attributes);
 }
 
@@ -124,7 +124,7 @@ export function buildPkcs12(store: WritableStore, storePassword: string, options
       value: [
         new asn1js.Integer({ value: 0 }),
         new asn1js.Sequence({
-          value: [new asn1js.ObjectIdentifier({ value: OID.data }), algorithm, new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ciphertext })],
+          value: [new asn1js.ObjectIdentifier({ value: OID.data }), algorithm.toSchema(), new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ciphertext })],
         }),
       ],
     });

@@ -5,12 +5,14 @@
  */
 import { createHmac, createPrivateKey, pbkdf2Sync, timingSafeEqual, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { algorithmIdentifier, children, encode, explicit, integer, isContextTag, octets, oid, parseDer, text, type Asn1 } from './der.ts';
+import type * as asn1js from 'asn1js';
+import { derBytes, octetBytes, oidValue, parseBer, parseWithPkijs, sequenceItems, textValue } from './asn1-values.ts';
 import { buildChain } from './certificates.ts';
 import { Pkcs12Error } from './errors.ts';
 import { DIGEST_BY_OID, HMAC_DIGEST_BY_OID, OID, algorithmName } from './oids.ts';
-import { PbeDecryptError, describePbe, parsePbkdf2Params, pbeDecrypt, pkcs12PasswordCandidates, type AlgorithmIdentifierValue } from './pbe.ts';
+import { PbeDecryptError, describePbe, parsePbkdf2, pbeDecrypt, pkcs12PasswordCandidates } from './pbe.ts';
 import { KDF_PURPOSE, pkcs12Kdf } from './pkcs12-kdf.ts';
+import { pkijs } from './pkijs-setup.ts';
 
 export { Pkcs12Error } from './errors.ts';
 export type { Pkcs12ErrorCode } from './errors.ts';
@@ -70,7 +72,8 @@ export interface Pkcs12Store {
 
 interface RawKeyBag {
   stored: StoredKey;
-  algorithm?: AlgorithmIdentifierValue;
+  algorithm?: pkijs.AlgorithmIdentifier;
+  encryptedData?: Buffer;
   friendlyName?: string;
   localKeyId?: Buffer;
 }
@@ -81,77 +84,78 @@ interface BagAttributes {
   trustedKeyUsage?: string[];
 }
 
-function parseAttributes(node: Asn1 | undefined, what: string): BagAttributes {
+function parseAttributes(attributes: readonly pkijs.Attribute[] | undefined, what: string): BagAttributes {
   const result: BagAttributes = {};
-  if (node === undefined) return result;
-  for (const attribute of children(node, `${what} attributes`)) {
-    const [typeNode, valuesNode] = children(attribute, `${what} attribute`, 2);
-    const type = oid(typeNode, `${what} attribute type`);
-    const values = children(valuesNode, `${what} attribute values`);
+  for (const attribute of attributes ?? []) {
+    const values = attribute.values as asn1js.AsnType[];
     if (values.length === 0) continue;
-    if (type === OID.friendlyName) result.friendlyName = text(values[0], `${what} friendlyName`);
-    else if (type === OID.localKeyId) result.localKeyId = octets(values[0], `${what} localKeyId`);
-    else if (type === OID.oracleTrustedKeyUsage) result.trustedKeyUsage = values.map((v) => oid(v, `${what} trusted key usage`));
+    if (attribute.type === OID.friendlyName) result.friendlyName = textValue(values[0], `${what} friendlyName`);
+    else if (attribute.type === OID.localKeyId) result.localKeyId = octetBytes(values[0], `${what} localKeyId`);
+    else if (attribute.type === OID.oracleTrustedKeyUsage) result.trustedKeyUsage = values.map((v) => oidValue(v, `${what} trusted key usage`));
   }
   return result;
-}
-
-function verifyMac(macData: Asn1, authSafeContent: Buffer, password: string, what: string): string {
-  const [digestInfo, saltNode, iterationsNode] = children(macData, `${what} MacData`, 2);
-  const [algNode, digestNode] = children(digestInfo, `${what} MAC DigestInfo`, 2);
-  const algorithm = algorithmIdentifier(algNode, `${what} MAC algorithm`);
-  const expected = octets(digestNode, `${what} MAC value`);
-  const salt = octets(saltNode, `${what} MAC salt`);
-  const iterations = iterationsNode === undefined ? 1 : integer(iterationsNode, `${what} MAC iterations`);
-  if (iterations < 1 || iterations > 2_000_000) throw new Pkcs12Error('unsupported', `${what}: MAC iteration count ${iterations} is out of range`);
-
-  if (algorithm.oid === OID.pbmac1) {
-    // RFC 9579: the MAC key comes from PBKDF2 and the HMAC algorithm is named in the parameters.
-    const [kdfNode, schemeNode] = children(algorithm.params as Asn1, `${what} PBMAC1 parameters`, 2);
-    const kdf = algorithmIdentifier(kdfNode, `${what} PBMAC1 key derivation`);
-    if (kdf.oid !== OID.pbkdf2) throw new Pkcs12Error('unsupported', `${what}: PBMAC1 key derivation ${kdf.oid} is not supported`);
-    const pbkdf2 = parsePbkdf2Params(kdf.params, `${what} PBMAC1`);
-    const schemeOid = algorithmIdentifier(schemeNode, `${what} PBMAC1 scheme`).oid;
-    const hmacDigest = HMAC_DIGEST_BY_OID[schemeOid];
-    if (!hmacDigest) throw new Pkcs12Error('unsupported', `${what}: PBMAC1 scheme ${algorithmName(schemeOid)} is not supported`);
-    if (pbkdf2.keyLength === undefined) throw new Pkcs12Error('malformed', `${what}: PBMAC1 PBKDF2 parameters lack the key length`);
-    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), pbkdf2.salt, pbkdf2.iterations, pbkdf2.keyLength, pbkdf2.digest);
-    const actual = createHmac(hmacDigest, key).update(authSafeContent).digest();
-    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw badStorePassword(what);
-    return `PBMAC1 ${algorithmName(schemeOid)} (${pbkdf2.iterations} iterations)`;
-  }
-
-  const digest = DIGEST_BY_OID[algorithm.oid];
-  if (!digest) throw new Pkcs12Error('unsupported', `${what}: MAC digest ${algorithmName(algorithm.oid)} is not supported`);
-  for (const pass of pkcs12PasswordCandidates(password)) {
-    const probe = createHmac(digest, Buffer.alloc(1)).digest().length;
-    const key = pkcs12Kdf(digest, pass, salt, iterations, KDF_PURPOSE.mac, probe);
-    const actual = createHmac(digest, key).update(authSafeContent).digest();
-    if (actual.length === expected.length && timingSafeEqual(actual, expected)) {
-      return `HmacPBE${algorithmName(algorithm.oid).replace('-', '')} (${iterations} iterations)`;
-    }
-  }
-  throw badStorePassword(what);
 }
 
 function badStorePassword(what: string): Pkcs12Error {
   return new Pkcs12Error('bad-store-password', `${what}: integrity check failed: the store password is wrong (or the file was altered)`);
 }
 
-function parseContentInfo(node: Asn1, what: string): { type: string; content?: Asn1 } {
-  const items = children(node, `${what} ContentInfo`, 1);
-  const type = oid(items[0], `${what} content type`);
-  if (items[1] === undefined) return { type };
-  return { type, content: explicit(items[1], 0, `${what} content`) };
+function macMatches(actual: Buffer, expected: Buffer): boolean {
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-function decodeCertificate(der: Buffer, what: string): X509Certificate {
+/** Verifies the PFX MacData (parsed by pkijs) over the authSafe content with node:crypto; returns a description. */
+function verifyMac(macData: pkijs.MacData, authSafeContent: Buffer, password: string, what: string): string {
+  const algorithm = macData.mac.digestAlgorithm;
+  const expected = octetBytes(macData.mac.digest, `${what} MAC value`);
+  const salt = octetBytes(macData.macSalt, `${what} MAC salt`);
+  const iterations = macData.iterations ?? 1;
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 2_000_000) throw new Pkcs12Error('unsupported', `${what}: MAC iteration count ${iterations} is out of range`);
+
+  if (algorithm.algorithmId === OID.pbmac1) {
+    // RFC 9579: PBMAC1-params ::= SEQUENCE { keyDerivationFunc, messageAuthScheme } (no pkijs class); the MAC key
+    // comes from PBKDF2 and the HMAC algorithm is named in the parameters.
+    const [kdfNode, schemeNode] = sequenceItems(algorithm.algorithmParams, `${what} PBMAC1 parameters`, 2);
+    const kdf = parseWithPkijs(() => new pkijs.AlgorithmIdentifier({ schema: kdfNode }), `${what} PBMAC1 key derivation`);
+    const scheme = parseWithPkijs(() => new pkijs.AlgorithmIdentifier({ schema: schemeNode }), `${what} PBMAC1 scheme`);
+    const pbkdf2 = parsePbkdf2(kdf, `${what} PBMAC1`);
+    const hmacDigest = HMAC_DIGEST_BY_OID[scheme.algorithmId];
+    if (!hmacDigest) throw new Pkcs12Error('unsupported', `${what}: PBMAC1 scheme ${algorithmName(scheme.algorithmId)} is not supported`);
+    if (pbkdf2.keyLength === undefined) throw new Pkcs12Error('malformed', `${what}: PBMAC1 PBKDF2 parameters lack the key length`);
+    const key = pbkdf2Sync(Buffer.from(password, 'utf8'), pbkdf2.salt, pbkdf2.iterations, pbkdf2.keyLength, pbkdf2.digest);
+    if (!macMatches(createHmac(hmacDigest, key).update(authSafeContent).digest(), expected)) throw badStorePassword(what);
+    return `PBMAC1 ${algorithmName(scheme.algorithmId)} (${pbkdf2.iterations} iterations)`;
+  }
+
+  const digest = DIGEST_BY_OID[algorithm.algorithmId];
+  if (!digest) throw new Pkcs12Error('unsupported', `${what}: MAC digest ${algorithmName(algorithm.algorithmId)} is not supported`);
+  const keyLength = createHmac(digest, Buffer.alloc(1)).digest().length;
+  for (const pass of pkcs12PasswordCandidates(password)) {
+    const key = pkcs12Kdf(digest, pass, salt, iterations, KDF_PURPOSE.mac, keyLength);
+    if (macMatches(createHmac(digest, key).update(authSafeContent).digest(), expected)) {
+      return `HmacPBE${algorithmName(algorithm.algorithmId).replace('-', '')} (${iterations} iterations)`;
+    }
+  }
+  throw badStorePassword(what);
+}
+
+/** The certificate type inside an unparsed CertBag SafeBag, so bags pkijs cannot parse (SDSI) can be skipped. */
+function certBagType(node: asn1js.AsnType): string | undefined {
   try {
-    return new X509Certificate(der);
-  } catch (cause) {
-    throw new Pkcs12Error('malformed', `${what}: certificate bag does not hold a valid X.509 certificate`, { cause });
+    const value = sequenceItems(node, 'SafeBag', 2)[1] as asn1js.Constructed;
+    return oidValue(sequenceItems(value.valueBlock.value[0], 'CertBag', 1)[0], 'CertBag');
+  } catch {
+    return undefined;
   }
 }
+
+/** The bag type OID of an unparsed SafeBag. */
+function bagType(node: asn1js.AsnType, what: string): string {
+  return oidValue(sequenceItems(node, `${what} SafeBag`, 2)[0], `${what} bag type`);
+}
+
+/** Bag types the TLS setup uses; the others (CRL, secret, unknown) are skipped unparsed. */
+const USED_BAG_TYPES = new Set<string>([OID.keyBag, OID.pkcs8ShroudedKeyBag, OID.certBag, OID.safeContentsBag]);
 
 class Collector {
   readonly keys: RawKeyBag[] = [];
@@ -159,61 +163,52 @@ class Collector {
   readonly protections: string[] = [];
   constructor(private readonly storePassword: string, private readonly what: string) {}
 
-  safeContents(data: Buffer, depth = 0): void {
-    if (depth > 4) throw new Pkcs12Error('malformed', `${this.what}: safe contents nested too deeply`);
-    const bags = children(parseDer(data, `${this.what} SafeContents`), `${this.what} SafeContents`);
-    for (const bag of bags) this.safeBag(bag, depth);
-  }
-
-  private safeBag(node: Asn1, depth: number): void {
+  /** SafeContents bytes: each SafeBag is parsed with pkijs on its own, so unusable bag kinds can be skipped. */
+  safeContents(data: Buffer): void {
     const what = this.what;
-    const items = children(node, `${what} SafeBag`, 2);
-    const bagId = oid(items[0], `${what} bag type`);
-    const value = explicit(items[1], 0, `${what} bag value`);
-    const attributes = parseAttributes(items[2], `${what} bag`);
-    switch (bagId) {
-      case OID.pkcs8ShroudedKeyBag: {
-        const [algNode] = children(value, `${what} EncryptedPrivateKeyInfo`, 2);
-        const algorithm = algorithmIdentifier(algNode, `${what} key encryption algorithm`);
-        this.keys.push({
-          stored: { kind: 'shrouded', encryptedPrivateKeyInfo: encode(value), protection: describePbe(algorithm) },
-          algorithm,
-          ...attributes,
-        });
-        break;
-      }
-      case OID.keyBag:
-        this.keys.push({ stored: { kind: 'plain', pkcs8: encode(value), protection: 'none' }, ...attributes });
-        break;
-      case OID.certBag: {
-        const [typeNode, certValue] = children(value, `${what} CertBag`, 2);
-        const certType = oid(typeNode, `${what} certificate type`);
-        if (certType !== OID.x509Certificate) break; // SDSI certificates: nothing a TLS stack can use
-        const der = octets(explicit(certValue, 0, `${what} certificate value`), `${what} certificate value`);
-        this.certs.push({ certificate: decodeCertificate(der, what), ...attributes });
-        break;
-      }
-      case OID.safeContentsBag:
-        for (const inner of children(value, `${what} nested SafeContents`)) this.safeBag(inner, depth + 1);
-        break;
-      default:
-        // CRL and secret bags carry nothing the TLS setup uses.
-        break;
+    const bags = sequenceItems(parseBer(data, `${what} SafeContents`), `${what} SafeContents`, 0);
+    for (const node of bags) {
+      const type = bagType(node, what);
+      if (!USED_BAG_TYPES.has(type)) continue; // CRL and secret bags carry nothing the TLS setup uses
+      if (type === OID.certBag && certBagType(node) !== OID.x509Certificate) continue; // SDSI certificates
+      const description = type === OID.certBag ? `${what}: certificate bag (not a valid X.509 certificate?)` : `${what}: ${type === OID.safeContentsBag ? 'nested SafeContents' : 'private key'} bag`;
+      this.safeBag(parseWithPkijs(() => new pkijs.SafeBag({ schema: node }), description), 0);
     }
   }
 
-  contentInfo(node: Asn1): void {
+  private safeBag(bag: pkijs.SafeBag, depth: number): void {
     const what = this.what;
-    const info = parseContentInfo(node, what);
-    if (info.type === OID.data) {
+    if (depth > 4) throw new Pkcs12Error('malformed', `${what}: safe contents nested too deeply`);
+    const attributes = parseAttributes(bag.bagAttributes, `${what} bag`);
+    const value = bag.bagValue;
+    if (value instanceof pkijs.PKCS8ShroudedKeyBag) {
+      this.keys.push({
+        stored: { kind: 'shrouded', encryptedPrivateKeyInfo: derBytes(value.toSchema()), protection: describePbe(value.encryptionAlgorithm) },
+        algorithm: value.encryptionAlgorithm,
+        encryptedData: octetBytes(value.encryptedData, `${what} encrypted key`),
+        ...attributes,
+      });
+    } else if (value instanceof pkijs.PrivateKeyInfo) {
+      this.keys.push({ stored: { kind: 'plain', pkcs8: derBytes(value.toSchema()), protection: 'none' }, ...attributes });
+    } else if (value instanceof pkijs.CertBag) {
+      if (value.certId !== OID.x509Certificate) return;
+      const der = octetBytes(value.certValue as asn1js.OctetString, `${what} certificate value`);
+      this.certs.push({ certificate: decodeCertificate(der, what), ...attributes });
+    } else if (value instanceof pkijs.SafeContents) {
+      for (const inner of value.safeBags) this.safeBag(inner, depth + 1);
+    }
+  }
+
+  contentInfo(info: pkijs.ContentInfo): void {
+    const what = this.what;
+    if (info.contentType === OID.data) {
       this.protections.push('none');
-      this.safeContents(octets(info.content, `${what} data`));
-    } else if (info.type === OID.encryptedData) {
-      const [, encryptedContentInfo] = children(info.content as Asn1, `${what} EncryptedData`, 2);
-      const eci = children(encryptedContentInfo, `${what} EncryptedContentInfo`, 2);
-      const algorithm = algorithmIdentifier(eci[1], `${what} content encryption algorithm`);
-      if (eci[2] === undefined || !isContextTag(eci[2], 0)) return; // detached content: nothing to read
-      const ciphertext = octets(eci[2], `${what} encrypted content`);
+      this.safeContents(octetBytes(info.content, `${what} data`));
+    } else if (info.contentType === OID.encryptedData) {
+      const encryptedData = parseWithPkijs(() => new pkijs.EncryptedData({ schema: info.content }), `${what}: EncryptedData`);
+      const { contentEncryptionAlgorithm: algorithm, encryptedContent } = encryptedData.encryptedContentInfo;
+      if (encryptedContent === undefined) return; // detached content: nothing to read
+      const ciphertext = octetBytes(encryptedContent, `${what} encrypted content`);
       this.protections.push(describePbe(algorithm));
       let plain: Buffer;
       try {
@@ -225,11 +220,19 @@ class Collector {
         throw error;
       }
       this.safeContents(plain);
-    } else if (info.type === OID.envelopedData) {
+    } else if (info.contentType === OID.envelopedData) {
       throw new Pkcs12Error('unsupported', `${what}: public-key protected (envelopedData) safes are not supported`);
     } else {
-      throw new Pkcs12Error('unsupported', `${what}: safe content type ${info.type} is not supported`);
+      throw new Pkcs12Error('unsupported', `${what}: safe content type ${info.contentType} is not supported`);
     }
+  }
+}
+
+function decodeCertificate(der: Buffer, what: string): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch (cause) {
+    throw new Pkcs12Error('malformed', `${what}: certificate bag does not hold a valid X.509 certificate`, { cause });
   }
 }
 
@@ -242,9 +245,8 @@ function decryptKey(raw: RawKeyBag, keyPassword: string, what: string, alias: st
   if (raw.stored.kind === 'plain') {
     pkcs8 = raw.stored.pkcs8;
   } else {
-    const [, dataNode] = children(parseDer(raw.stored.encryptedPrivateKeyInfo, what), `${what} EncryptedPrivateKeyInfo`, 2);
     try {
-      pkcs8 = pbeDecrypt(raw.algorithm as AlgorithmIdentifierValue, keyPassword, octets(dataNode, `${what} encrypted key`), `${what} key '${alias}'`);
+      pkcs8 = pbeDecrypt(raw.algorithm as pkijs.AlgorithmIdentifier, keyPassword, raw.encryptedData ?? Buffer.alloc(0), `${what} key '${alias}'`);
     } catch (error) {
       if (error instanceof PbeDecryptError) throw new Pkcs12Error('bad-key-password', `${what}: the private key '${alias}' does not decrypt with the key password`);
       throw error;
@@ -270,23 +272,25 @@ export interface ParseOptions {
 export function parsePkcs12(data: Uint8Array, storePassword: string, options: ParseOptions = {}): Pkcs12Store {
   const what = options.name ?? 'PKCS#12 store';
   if (data.length === 0) throw new Pkcs12Error('malformed', `${what}: the file is empty`);
-  let items: Asn1[];
+  let pfx: pkijs.PFX;
   try {
-    items = children(parseDer(data, what), `${what} PFX`, 2);
+    pfx = pkijs.PFX.fromBER(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   } catch (error) {
-    throw new Pkcs12Error('malformed', `${what}: not a PKCS#12 file (${(error as Error).message.replace(`${what}: `, '')})`);
+    throw new Pkcs12Error('malformed', `${what}: not a PKCS#12 file (${(error as Error).message})`);
   }
-  const version = integer(items[0], `${what} PFX version`);
-  if (version !== 3) throw new Pkcs12Error('unsupported', `${what}: PFX version ${version} is not supported (expected 3)`);
-  const authSafe = parseContentInfo(items[1], `${what} authSafe`);
-  if (authSafe.type !== OID.data) throw new Pkcs12Error('unsupported', `${what}: public-key integrity mode (signedData) is not supported`);
-  const authSafeContent = octets(authSafe.content, `${what} authSafe`);
-  const mac = items[2] === undefined ? undefined : verifyMac(items[2], authSafeContent, storePassword, what);
+  if (pfx.version !== 3) throw new Pkcs12Error('unsupported', `${what}: PFX version ${pfx.version} is not supported (expected 3)`);
+  if (pfx.authSafe.contentType !== OID.data) throw new Pkcs12Error('unsupported', `${what}: public-key integrity mode (signedData) is not supported`);
+  const authSafeContent = octetBytes(pfx.authSafe.content, `${what} authSafe`);
+  const mac = pfx.macData === undefined ? undefined : verifyMac(pfx.macData, authSafeContent, storePassword, what);
 
+  const authSafeNode = parseBer(authSafeContent, `${what} AuthenticatedSafe`);
+  // A store whose entries were all deleted holds an empty AuthenticatedSafe, which pkijs's schema does not accept.
+  const safes =
+    sequenceItems(authSafeNode, `${what} AuthenticatedSafe`, 0).length === 0
+      ? []
+      : parseWithPkijs(() => new pkijs.AuthenticatedSafe({ schema: authSafeNode }), `${what}: AuthenticatedSafe`).safeContents;
   const collector = new Collector(storePassword, what);
-  for (const info of children(parseDer(authSafeContent, `${what} AuthenticatedSafe`), `${what} AuthenticatedSafe`)) {
-    collector.contentInfo(info);
-  }
+  for (const info of safes) collector.contentInfo(info);
 
   const pool = collector.certs.map((c) => c.certificate);
   const usedAliases = new Set<string>();
