@@ -22,6 +22,8 @@ export class RawSession {
   private readonly pending = new Map<bigint, Pending>();
   private roundRobin = 0;
   infos: ConnectorInfo[] = [];
+  /** Size in bytes of the last frame sent (benchmarks size their baselines by it). */
+  lastSentBytes = 0;
   /** Frames received for no pending request (server control requests, late frames). */
   readonly stray: pb.RemoteMessage[] = [];
 
@@ -77,7 +79,9 @@ export class RawSession {
 
   private send(message: pb.RemoteMessage): void {
     const ws = this.sockets[this.roundRobin++ % this.sockets.length]!;
-    ws.send(pb.encodeRemoteMessage(message), { binary: true });
+    const bytes = pb.encodeRemoteMessage(message);
+    this.lastSentBytes = bytes.length;
+    ws.send(bytes, { binary: true });
   }
 
   /** Sends a request and resolves with its first response frame. */
