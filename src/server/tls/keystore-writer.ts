@@ -1,6 +1,8 @@
 /**
  * PKCS#12 writer in the format current keytool writes: certificate bags in a PBES2 (PBKDF2-HmacSHA256,
- * AES-256-CBC) encrypted safe, PBES2 shrouded key bags in a plain safe, and an HmacSHA256 integrity MAC.
+ * AES-256-CBC) encrypted safe, PBES2 shrouded key bags in a plain safe, and an HmacSHA256 integrity MAC. The
+ * structure is built from pkijs classes; encryption and the MAC run synchronously in node:crypto (pbe.ts,
+ * pkcs12-kdf.ts) because this API is synchronous and pkijs's own PFX encryption and MAC are asynchronous WebCrypto.
  * Trusted certificates carry the JDK trusted-key-usage attribute so keytool lists them as trustedCertEntry.
  */
 import { createHmac, randomBytes, type X509Certificate } from 'node:crypto';
@@ -11,6 +13,7 @@ import { OID } from './oids.ts';
 import { DEFAULT_PBE_ITERATIONS, pbes2Encrypt } from './pbe.ts';
 import { KDF_PURPOSE, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf.ts';
 import type { StoredKey } from './pkcs12.ts';
+import { pkijs } from './pkijs-setup.ts';
 
 /** A key to write: one read from a store (copied unchanged) or a new PKCS#8 key to encrypt with `password`. */
 export type WritableKey = StoredKey | { kind: 'encrypt'; pkcs8: Buffer; password: string };
@@ -39,64 +42,82 @@ export interface WriteOptions {
   iterations?: number;
 }
 
-const contextExplicit = (tagNumber: number, inner: asn1js.AsnType): asn1js.Constructed =>
-  new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber }, value: [inner] });
-
-function attribute(type: string, values: asn1js.AsnType[]): asn1js.Sequence {
-  return new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), new asn1js.Set({ value: values })] });
+function attribute(type: string, values: asn1js.AsnType[]): pkijs.Attribute {
+  return new pkijs.Attribute({ type, values });
 }
 
-function friendlyName(alias: string): asn1js.Sequence {
+function friendlyName(alias: string): pkijs.Attribute {
   return attribute(OID.friendlyName, [new asn1js.BmpString({ value: alias })]);
 }
 
-function localKeyId(id: Buffer): asn1js.Sequence {
+function localKeyId(id: Buffer): pkijs.Attribute {
   return attribute(OID.localKeyId, [new asn1js.OctetString({ valueHex: id })]);
 }
 
-function safeBag(bagId: string, value: asn1js.AsnType, attributes: asn1js.Sequence[]): asn1js.Sequence {
-  const items: asn1js.AsnType[] = [new asn1js.ObjectIdentifier({ value: bagId }), contextExplicit(0, value)];
-  if (attributes.length > 0) items.push(new asn1js.Set({ value: attributes }));
-  return new asn1js.Sequence({ value: items });
+function safeBag(bagId: string, bagValue: pkijs.BagType, attributes: pkijs.Attribute[]): pkijs.SafeBag {
+  return new pkijs.SafeBag({ bagId, bagValue, ...(attributes.length > 0 ? { bagAttributes: attributes } : {}) });
 }
 
-function certBag(certificate: X509Certificate, attributes: asn1js.Sequence[]): asn1js.Sequence {
-  const value = new asn1js.Sequence({
-    value: [new asn1js.ObjectIdentifier({ value: OID.x509Certificate }), contextExplicit(0, new asn1js.OctetString({ valueHex: certificate.raw }))],
-  });
+function certBag(certificate: X509Certificate, attributes: pkijs.Attribute[]): pkijs.SafeBag {
+  const value = new pkijs.CertBag({ certId: OID.x509Certificate, certValue: new asn1js.OctetString({ valueHex: certificate.raw }) });
   return safeBag(OID.certBag, value, attributes);
 }
 
-function der(node: asn1js.AsnType): Buffer {
-  return Buffer.from(node.toBER(false));
+function der(value: { toSchema(): asn1js.AsnType }): Buffer {
+  return Buffer.from(value.toSchema().toBER(false));
 }
 
-function parseDerNode(data: Buffer): asn1js.AsnType {
-  const parsed = asn1js.fromBER(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  if (parsed.offset === -1) throw new Error('invalid DER in stored key');
-  return parsed.result;
-}
-
-function keyBag(entry: WritableKeyEntry, id: Buffer, iterations: number): asn1js.Sequence {
+function keyBag(entry: WritableKeyEntry, id: Buffer, iterations: number): pkijs.SafeBag {
   const attributes = [localKeyId(id), friendlyName(entry.alias)];
   const key = entry.key;
-  if (key.kind === 'plain') return safeBag(OID.keyBag, parseDerNode(key.pkcs8), attributes);
-  if (key.kind === 'shrouded') return safeBag(OID.pkcs8ShroudedKeyBag, parseDerNode(key.encryptedPrivateKeyInfo), attributes);
+  if (key.kind === 'plain') return safeBag(OID.keyBag, pkijs.PrivateKeyInfo.fromBER(key.pkcs8), attributes);
+  if (key.kind === 'shrouded') return safeBag(OID.pkcs8ShroudedKeyBag, pkijs.PKCS8ShroudedKeyBag.fromBER(key.encryptedPrivateKeyInfo), attributes);
   const { algorithm, ciphertext } = pbes2Encrypt(key.password, key.pkcs8, { iterations });
-  const encryptedPrivateKeyInfo = new asn1js.Sequence({ value: [algorithm.toSchema(), new asn1js.OctetString({ valueHex: ciphertext })] });
-  return safeBag(OID.pkcs8ShroudedKeyBag, encryptedPrivateKeyInfo, attributes);
+  const shrouded = new pkijs.PKCS8ShroudedKeyBag({ encryptionAlgorithm: algorithm, encryptedData: new asn1js.OctetString({ valueHex: ciphertext }) });
+  return safeBag(OID.pkcs8ShroudedKeyBag, shrouded, attributes);
 }
 
-function contentInfo(type: string, content: asn1js.AsnType): asn1js.Sequence {
-  return new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), contextExplicit(0, content)] });
+/** A safe encrypted with the store password (PBES2), as keytool protects certificate bags. */
+function encryptedSafe(bags: pkijs.SafeBag[], storePassword: string, iterations: number): pkijs.ContentInfo {
+  const { algorithm, ciphertext } = pbes2Encrypt(storePassword, der(new pkijs.SafeContents({ safeBags: bags })), { iterations });
+  const encryptedData = new pkijs.EncryptedData({
+    version: 0,
+    encryptedContentInfo: new pkijs.EncryptedContentInfo({
+      contentType: OID.data,
+      contentEncryptionAlgorithm: algorithm,
+      encryptedContent: new asn1js.OctetString({ valueHex: ciphertext }),
+      disableSplit: true, // one primitive OCTET STRING: DER, as keytool writes
+    }),
+  });
+  return new pkijs.ContentInfo({ contentType: OID.encryptedData, content: encryptedData.toSchema() });
+}
+
+/** A safe in the clear (its key bags are shrouded individually). */
+function plainSafe(bags: pkijs.SafeBag[]): pkijs.ContentInfo {
+  return new pkijs.ContentInfo({ contentType: OID.data, content: new asn1js.OctetString({ valueHex: der(new pkijs.SafeContents({ safeBags: bags })) }) });
+}
+
+/** HmacSHA256 integrity MAC with the PKCS#12 KDF (RFC 7292 appendix B), as keytool writes it. */
+function macData(authSafeContent: Buffer, storePassword: string, iterations: number): pkijs.MacData {
+  const salt = randomBytes(20);
+  const key = pkcs12Kdf('sha256', pkcs12PasswordBytes(storePassword), salt, iterations, KDF_PURPOSE.mac, 32);
+  const mac = createHmac('sha256', key).update(authSafeContent).digest();
+  return new pkijs.MacData({
+    mac: new pkijs.DigestInfo({
+      digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256, algorithmParams: new asn1js.Null() }),
+      digest: new asn1js.OctetString({ valueHex: mac }),
+    }),
+    macSalt: new asn1js.OctetString({ valueHex: salt }),
+    iterations,
+  });
 }
 
 /** Builds the DER bytes of a PKCS#12 store. The store password protects the certificates and the MAC. */
 export function buildPkcs12(store: WritableStore, storePassword: string, options: WriteOptions = {}): Buffer {
   const iterations = options.iterations ?? DEFAULT_PBE_ITERATIONS;
   const baseTime = Date.now();
-  const certBags: asn1js.Sequence[] = [];
-  const keyBags: asn1js.Sequence[] = [];
+  const certBags: pkijs.SafeBag[] = [];
+  const keyBags: pkijs.SafeBag[] = [];
   const written = new Set<string>();
 
   store.keyEntries.forEach((entry, index) => {
@@ -106,9 +127,9 @@ export function buildPkcs12(store: WritableStore, storePassword: string, options
     const [leaf, ...issuers] = entry.chain;
     if (leaf) certBags.push(certBag(leaf, [localKeyId(id), friendlyName(entry.alias)]));
     for (const issuer of issuers) {
-      const fingerprint = issuer.fingerprint256;
-      if (written.has(fingerprint)) continue;
-      written.add(fingerprint);
+      const key = issuer.raw.toString('base64');
+      if (written.has(key)) continue;
+      written.add(key);
       certBags.push(certBag(issuer, []));
     }
   });
@@ -117,39 +138,15 @@ export function buildPkcs12(store: WritableStore, storePassword: string, options
     certBags.push(certBag(entry.certificate, [friendlyName(entry.alias), trustedUsage]));
   }
 
-  const safes: asn1js.Sequence[] = [];
-  if (certBags.length > 0) {
-    const { algorithm, ciphertext } = pbes2Encrypt(storePassword, der(new asn1js.Sequence({ value: certBags })), { iterations });
-    const encryptedData = new asn1js.Sequence({
-      value: [
-        new asn1js.Integer({ value: 0 }),
-        new asn1js.Sequence({
-          value: [new asn1js.ObjectIdentifier({ value: OID.data }), algorithm.toSchema(), new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 }, valueHex: ciphertext })],
-        }),
-      ],
-    });
-    safes.push(contentInfo(OID.encryptedData, encryptedData));
-  }
-  if (keyBags.length > 0) {
-    safes.push(contentInfo(OID.data, new asn1js.OctetString({ valueHex: der(new asn1js.Sequence({ value: keyBags })) })));
-  }
-  const authSafeContent = der(new asn1js.Sequence({ value: safes }));
+  const safes: pkijs.ContentInfo[] = [];
+  if (certBags.length > 0) safes.push(encryptedSafe(certBags, storePassword, iterations));
+  if (keyBags.length > 0) safes.push(plainSafe(keyBags));
+  const authSafeContent = der(new pkijs.AuthenticatedSafe({ safeContents: safes }));
 
-  const macSalt = randomBytes(20);
-  const macKey = pkcs12Kdf('sha256', pkcs12PasswordBytes(storePassword), macSalt, iterations, KDF_PURPOSE.mac, 32);
-  const mac = createHmac('sha256', macKey).update(authSafeContent).digest();
-  const macData = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.sha256 }), new asn1js.Null()] }), new asn1js.OctetString({ valueHex: mac })],
-      }),
-      new asn1js.OctetString({ valueHex: macSalt }),
-      new asn1js.Integer({ value: iterations }),
-    ],
-  });
-
-  const pfx = new asn1js.Sequence({
-    value: [new asn1js.Integer({ value: 3 }), contentInfo(OID.data, new asn1js.OctetString({ valueHex: authSafeContent })), macData],
+  const pfx = new pkijs.PFX({
+    version: 3,
+    authSafe: new pkijs.ContentInfo({ contentType: OID.data, content: new asn1js.OctetString({ valueHex: authSafeContent }) }),
+    macData: macData(authSafeContent, storePassword, iterations),
   });
   return der(pfx);
 }
