@@ -7,6 +7,7 @@ import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import * as pb from '../wire/protobuf/index.ts';
 import {
   ConnectorException,
+  NullPointerException,
   CreateBatchTask,
   DeleteBatchTask,
   GuardedString,
@@ -297,9 +298,13 @@ async function runOperation(
     const r = req.syncOpRequest;
     if (r.sync) {
       const s = r.sync;
-      // A missing token is accepted as a null token. The Java server fails here with a NullPointerException
-      // ("Parameter 'value' must not be null."); a null token is what the connector API means by "from the start".
-      const token = s.token && s.token.value.length > 0 ? syncTokenFromProto(s.token) : null;
+      // As the Java server: a missing or empty token decodes to SyncToken(null), which its constructor refuses
+      // with a NullPointerException. Java clients never send a sync without a token; answering the same keeps
+      // replays of Java sessions identical.
+      if (!s.token || s.token.value.length === 0) {
+        throw new NullPointerException("Parameter 'value' must not be null.");
+      }
+      const token = syncTokenFromProto(s.token);
       let sequence = 0n;
       const last = await facade.sync(
         objectClass(s.objectClass),

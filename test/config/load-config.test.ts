@@ -201,13 +201,13 @@ describe('loadServerConfig: validation', () => {
   it('names the property, the value, the file and what is expected', () => {
     const { dir, file } = makeInstall(BASE + 'connectorserver.port=abc\n');
     const err = loadError({ installDir: dir });
-    assert.equal(err.message, `connectorserver.port=abc in ${file}: expected an integer 1..65535`);
+    assert.equal(err.message, `connectorserver.port=abc in ${file}: expected an integer 0..65535`);
     assert.equal(err.property, 'connectorserver.port');
   });
 
   const fileCases: Array<[string, string, RegExp]> = [
-    ['connectorserver.port=0', 'connectorserver.port', /expected an integer 1\.\.65535/],
-    ['connectorserver.port=70000', 'connectorserver.port', /expected an integer 1\.\.65535/],
+    ['connectorserver.port=-1', 'connectorserver.port', /expected an integer 0\.\.65535/],
+    ['connectorserver.port=70000', 'connectorserver.port', /expected an integer 0\.\.65535/],
     ['connectorserver.port=80.5', 'connectorserver.port', /expected an integer/],
     ['connectorserver.usessl=yes', 'connectorserver.usessl', /expected true or false/],
     ['connectorserver.pingPongInterval=-1', 'connectorserver.pingPongInterval', /expected an integer 0\.\./],
@@ -266,7 +266,7 @@ describe('loadServerConfig: validation', () => {
   it('says a bad value came from OPENICF_OPTS or from the command line', () => {
     const { dir } = makeInstall(BASE);
     const fromEnv = loadError({ installDir: dir, env: { OPENICF_OPTS: '-Dconnectorserver.port=abc' } });
-    assert.equal(fromEnv.message, 'connectorserver.port=abc in OPENICF_OPTS: expected an integer 1..65535');
+    assert.equal(fromEnv.message, 'connectorserver.port=abc in OPENICF_OPTS: expected an integer 0..65535');
     const fromCli = loadError({ installDir: dir, overrides: { usessl: 'maybe' } });
     assert.equal(fromCli.message, 'connectorserver.usessl=maybe on the command line: expected true or false');
   });

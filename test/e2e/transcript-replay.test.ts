@@ -17,11 +17,7 @@ const TRANSCRIPTS = [path.resolve(REPO_ROOT, '../shared/vectors/transcripts'), '
  * Deliberate differences from the Java server, per transcript and message id. Each is listed in the report of the
  * change that introduced this test.
  */
-const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {
-  'ws-tst-session.jsonl': {
-    '9': 'a SyncOpRequest without a token is served as a sync from the start; the Java server answers NullPointerException (src/rpc/local-operations.ts)',
-  },
-};
+const KNOWN_DIFFERENCES: Record<string, Record<string, string>> = {};
 
 function replaySuite(file: string): void {
   describe(`replay of ${file}`, () => {

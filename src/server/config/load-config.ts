@@ -262,7 +262,7 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
   }
 
   const settings = new Settings(merged, fileOrigin);
-  const port = settings.integer(PREFIX + 'port', 8759, 1, 65535);
+  const port = settings.integer(PREFIX + 'port', 8759, 0, 65535);
   const ifaddress = bindAddress(settings);
   const useSsl = settings.boolean(PREFIX + 'usessl', false);
   const hash = keyHash(settings, warnings);
