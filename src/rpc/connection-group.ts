@@ -30,6 +30,8 @@ export interface LocalRequest {
   readonly operation: string;
   readonly abort: AbortController;
   inconsistency: number;
+  /** Result parts sent so far (search/sync), for the final message of a stream that was cancelled. */
+  partsSent: bigint;
 }
 
 /** A request this side sent and awaits. */
@@ -188,7 +190,7 @@ export class ConnectionGroup {
   registerLocal(id: bigint, operation: string): LocalRequest | null {
     this.purgePendingCancels();
     if (this.pendingCancels.has(id)) return null;
-    const local: LocalRequest = { id, operation, abort: new AbortController(), inconsistency: 0 };
+    const local: LocalRequest = { id, operation, abort: new AbortController(), inconsistency: 0, partsSent: 0n };
     this.localRequests.set(id, local);
     return local;
   }

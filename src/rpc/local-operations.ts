@@ -117,9 +117,19 @@ export function processOperationRequest(host: OperationHost, group: ConnectionGr
     } catch (err) {
       group.finishLocal(local);
       log.debug({ err: err instanceof Error ? err.message : String(err) }, 'operation failed');
-      sendError(err);
+      const final = local.abort.signal.aborted ? cancelledStreamEnd(operation, local.partsSent) : undefined;
+      // A cancelled search/sync ends like Java's: the connector stopped, the final message still goes out.
+      if (final) group.send(create(pb.RemoteMessageSchema, { messageId: id, response: { operationResponse: final } }));
+      else sendError(err);
     }
   })();
+}
+
+/** The final message of a search or sync stream that the peer cancelled (undefined for other operations). */
+function cancelledStreamEnd(operation: string, parts: bigint): OperationResponseInit | undefined {
+  if (operation === 'search') return { searchOpResponse: { sequence: parts } };
+  if (operation === 'sync') return { syncOpResponse: { sync: { sequence: parts } } };
+  return undefined;
 }
 
 // ---- request decoding -------------------------------------------------------------------------------------------
@@ -282,6 +292,7 @@ async function runOperation(
       async (object) => {
         if (signal.aborted) return false;
         sequence += 1n;
+        local.partsSent = sequence;
         const sent = await group.sendWithBackpressure(
           respond(id, { searchOpResponse: { sequence, connectorObject: connectorObjectToProto(object) } }),
           signal,
@@ -312,6 +323,7 @@ async function runOperation(
         async (delta) => {
           if (signal.aborted) return false;
           sequence += 1n;
+          local.partsSent = sequence;
           const sent = await group.sendWithBackpressure(
             respond(id, { syncOpResponse: { sync: { sequence, syncDelta: syncDeltaToProto(delta) } } }),
             signal,
