@@ -149,8 +149,9 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
   let tls: ListenerTlsOptions | undefined;
   if (config.useSsl) {
     if (!config.tls) throw new Error('connectorserver.usessl=true needs connectorserver.keyStoreFile');
-    const loaded = await loadServerTlsOptions(config.tls, (msg) => logger.warn(msg));
+    const loaded = await loadServerTlsOptions(config.tls, (msg) => logger.info(msg));
     for (const w of loaded.warnings) logger.warn(w);
+    logger.info(loaded.summary);
     tls = loaded;
   }
   return startServer({

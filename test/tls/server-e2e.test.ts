@@ -11,7 +11,7 @@ import { RcsClient } from '../../src/client/index.ts';
 import { loadClientTrust } from '../../src/server/tls/server-tls.ts';
 import { runOperation } from '../../src/cli/commands/client.ts';
 import { runRcs, spawnRcsRun, startRcsRun, tempDir, writeProperties, CHANGEIT_HASH, CONNECTORS_DIR, type RcsServerProcess } from '../cli/support.ts';
-import { keytool, keytoolExport, keytoolGenerate, keytoolTrust, openssl, opensslCa, opensslSignedCert, within } from './helpers.ts';
+import { keytool, keytoolExport, keytoolGenerate, keytoolTrust, openssl, opensslCa, opensslSignedCert, tool, within } from './helpers.ts';
 
 const MEMORY = 'org.openicf.rcs.memory.MemoryConnector';
 const STORE_PASS = 'St0re-Pa55-e2e';
@@ -52,7 +52,6 @@ public class Reprotect { public static void main(String[] a) throws Exception {
   try (OutputStream out = new FileOutputStream(a[0])) { ks.store(out, a[1].toCharArray()); } } }
 `,
   );
-  const { tool } = await import('./helpers.ts');
   await tool('java', [source, keyStore, storePass, alias, keyPass]);
 }
 
@@ -155,6 +154,8 @@ test('wss with each keystore format, verified against a keytool truststore', asy
     await within(roundTrip(url, { ca }, store.label), 30_000, `round trip with ${store.label}`);
     // Without the truststore the self-signed or private-CA chain is not trusted.
     await assertRefused(url, {}, `${store.label}: unverified chain`);
+    assert.match(server.stdout, /wss:\/\//, `${store.label}: the listening line shows wss`);
+    assert.match(server.stdout, /TLS[^"]*'server'/, `${store.label}: the TLS summary is logged`);
     assert.deepEqual(await server.stop(), { code: 0, signal: null }, store.label);
     for (const secret of [STORE_PASS, KEY_PASS]) assert.ok(!server.output.includes(secret), `${store.label}: a password was logged`);
   }
