@@ -4,8 +4,9 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CHANGEIT_HASH, CONNECTORS_DIR, runRcs, spawnRcsRun, startRcsRun, tempDir, writeProperties, type RcsResult, type RcsServerProcess } from './support.ts';
+import { CHANGEIT_HASH, CONNECTORS_DIR, REPO_DIR, RcsServerProcess, freePort, runRcs, spawnRcsRun, startRcsRun, tempDir, writeProperties, type RcsResult } from './support.ts';
 
 const BUILTIN_KEYS = [
   'org.openicf.rcs.benchmark:1.0.0.0:org.openicf.rcs.benchmark.BenchmarkConnector',
@@ -138,5 +139,33 @@ test('SIGTERM makes rcs run exit 0 after logging its shutdown', async () => {
     assert.match(own.stdout, /connector server stopped/);
   } finally {
     await own.kill();
+  }
+});
+
+test('bin/ConnectorServer.sh /run: -J-Dconnectorserver.* overrides the file; a bad one names the property and OPENICF_OPTS', async () => {
+  const file = join(dir, 'launcher.properties');
+  await writeProperties(file, { port: '1', ifaddress: '127.0.0.1', key: CHANGEIT_HASH, bundleDir: CONNECTORS_DIR, pingPongInterval: '0' });
+  const launch = (...args: string[]): RcsServerProcess =>
+    new RcsServerProcess(
+      spawn(join(REPO_DIR, 'bin', 'ConnectorServer.sh'), ['/run', '--properties', file, ...args], {
+        env: { ...process.env, OPENICF_OPTS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+
+  const bad = launch('-J-Dconnectorserver.port=abc');
+  const badExit = await bad.waitForExit(30_000);
+  assert.notEqual(badExit.code, 0);
+  assert.match(bad.stderr, /connectorserver\.port=abc in OPENICF_OPTS/);
+
+  const port = await freePort();
+  const good = launch(`-J-Dconnectorserver.port=${port}`);
+  try {
+    await good.waitForLog(`:${port}/openicf`);
+    const info = await runRcs(['client', 'info', '--url', `ws://127.0.0.1:${port}/openicf`, '--key', 'changeit']);
+    assert.equal(info.code, 0, info.stderr);
+    assert.deepEqual(await good.stop(), { code: 0, signal: null });
+  } finally {
+    await good.kill();
   }
 });
