@@ -51,7 +51,13 @@ export function textValue(node: Node, what: string): string {
 
 /** Parses DER/BER bytes into an asn1js node. */
 export function parseBer(data: Uint8Array, what: string): asn1js.AsnType {
-  const parsed = asn1js.fromBER(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  } catch (cause) {
+    // asn1js throws (rather than reporting) on some broken string contents
+    throw new Pkcs12Error('malformed', `${what}: not valid DER/BER (${(cause as Error).message})`, { cause });
+  }
   if (parsed.offset === -1) throw new Pkcs12Error('malformed', `${what}: not valid DER/BER (${parsed.result.error || 'parse error'})`);
   return parsed.result;
 }

@@ -124,7 +124,10 @@ export function parsePbkdf2(kdf: pkijs.AlgorithmIdentifier, what: string): Pbkdf
   const digest = HMAC_DIGEST_BY_OID[prfOid];
   if (!digest) throw new Pkcs12Error('unsupported', `${what}: PBKDF2 PRF ${algorithmName(prfOid)} is not supported`);
   const result: Pbkdf2Params = { salt, iterations, digest, prfOid };
-  if (params.keyLength !== undefined) result.keyLength = params.keyLength;
+  if (params.keyLength !== undefined) {
+    if (!Number.isSafeInteger(params.keyLength) || params.keyLength < 1 || params.keyLength > 1024) throw new Pkcs12Error('malformed', `${what}: PBKDF2 key length ${params.keyLength} is out of range`);
+    result.keyLength = params.keyLength;
+  }
   return result;
 }
 
