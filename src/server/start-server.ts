@@ -14,7 +14,6 @@ import { computeKeyHash } from './auth/key-hash.ts';
 import { Listener, OPENICF_PATH, type ListenerTlsOptions } from './listener.ts';
 import { silentLogger } from './logger.ts';
 import type { ServerConfig } from './config/types.ts';
-import { loadServerTlsOptions } from './tls/server-tls.ts';
 
 /** Directory of the connector bundles shipped with this package. */
 export const BUILTIN_BUNDLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../connectors');
@@ -149,6 +148,8 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
   let tls: ListenerTlsOptions | undefined;
   if (config.useSsl) {
     if (!config.tls) throw new Error('connectorserver.usessl=true needs connectorserver.keyStoreFile');
+    // Loaded on demand: the PKCS#12 and X.509 libraries are the slowest part of a cold start.
+    const { loadServerTlsOptions } = await import('./tls/server-tls.ts');
     const loaded = await loadServerTlsOptions(config.tls, (msg) => logger.info(msg));
     for (const w of loaded.warnings) logger.warn(w);
     logger.info(loaded.summary);

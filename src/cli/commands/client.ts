@@ -19,7 +19,6 @@ import {
   valueToJson,
   type Json,
 } from '../../client/json-values.ts';
-import { loadClientTrust } from '../../server/tls/server-tls.ts';
 import {
   ConnectorKey,
   GuardedString,
@@ -112,7 +111,11 @@ function refusedUpgradeStatus(url: string, key: string, principal: string, ca: s
 async function connect(args: ConnectionArgs): Promise<RcsClient> {
   const ca: string[] = [];
   if (args.ca) ca.push(readFileSync(args.ca, 'utf8'));
-  if (args.truststore) ca.push(...(await loadClientTrust(args.truststore, args.truststoreType, args.truststorePass)));
+  if (args.truststore) {
+    // Loaded on demand, like the server's TLS loader: the certificate libraries are slow to load.
+    const { loadClientTrust } = await import('../../server/tls/server-tls.ts');
+    ca.push(...(await loadClientTrust(args.truststore, args.truststoreType, args.truststorePass)));
+  }
   const key = process.env['RCS_KEY'] ?? args.key;
   try {
     return await RcsClient.connect({

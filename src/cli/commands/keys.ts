@@ -1,15 +1,11 @@
 /** `rcs keys <sub>`: keytool-equivalent management of PKCS#12 keystores. The logic lives in src/server/tls. */
 import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
-import {
-  createCsr,
-  exportCertificate,
-  formatListing,
-  generateKeyEntry,
-  importCertificate,
-  listKeystore,
-} from '../../server/tls/keystore-tools.ts';
-import { subjectText } from '../../server/tls/certificates.ts';
+
+// The certificate libraries are loaded only when a keys command runs: they are slow to load, and every other
+// rcs command (run above all) would pay for them at start.
+const tools = () => import('../../server/tls/keystore-tools.ts');
+const certificates = () => import('../../server/tls/certificates.ts');
 
 function storeOptions<T>(yargs: Argv<T>) {
   return yargs
@@ -43,6 +39,8 @@ const generate: CommandModule<object, { keystore: string; storepass: string; key
       keystore: string; storepass: string; keypass?: string; alias: string; dname: string; keyalg: string; keysize?: number; validity: number; san?: string;
     }>,
   handler: async (argv) => {
+    const { generateKeyEntry } = await tools();
+    const { subjectText } = await certificates();
     const result = await generateKeyEntry({
       keystore: argv.keystore,
       storePassword: argv.storepass,
@@ -71,6 +69,7 @@ const exportCommand: CommandModule<object, { keystore: string; storepass: string
       keystore: string; storepass: string; alias: string; rfc?: boolean; der?: boolean; file?: string;
     }>,
   handler: async (argv) => {
+    const { exportCertificate } = await tools();
     const data = await exportCertificate({ keystore: argv.keystore, storePassword: argv.storepass, alias: argv.alias, format: argv.der ? 'der' : 'pem' });
     await output(data, argv.file);
   },
@@ -87,6 +86,7 @@ const csr: CommandModule<object, { keystore: string; storepass: string; keypass?
       keystore: string; storepass: string; keypass?: string; alias: string; file?: string;
     }>,
   handler: async (argv) => {
+    const { createCsr } = await tools();
     const pem = await createCsr({
       keystore: argv.keystore,
       storePassword: argv.storepass,
@@ -108,6 +108,8 @@ const importCommand: CommandModule<object, { keystore: string; storepass: string
       keystore: string; storepass: string; alias: string; file: string; trustcacerts?: boolean;
     }>,
   handler: async (argv) => {
+    const { importCertificate } = await tools();
+    const { subjectText } = await certificates();
     const result = await importCertificate({
       keystore: argv.keystore,
       storePassword: argv.storepass,
@@ -131,6 +133,7 @@ const list: CommandModule<object, { keystore: string; storepass: string; v?: boo
       keystore: string; storepass: string; v?: boolean;
     }>,
   handler: async (argv) => {
+    const { listKeystore, formatListing } = await tools();
     const listing = await listKeystore({ keystore: argv.keystore, storePassword: argv.storepass });
     process.stdout.write(formatListing(listing, argv.v === true));
   },
