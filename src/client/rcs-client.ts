@@ -11,6 +11,7 @@ import {
   ConnectionFailedException,
   ConnectorException,
   ConfigurationException,
+  InvalidCredentialException,
   Locale,
   type APIConfiguration,
   type ConfigurationProperty,
@@ -80,6 +81,9 @@ class ServerConnection {
   private closing = false;
   private failures = 0;
   lastError: string | null = null;
+  /** Set when the server refused our credentials (401/403); cleared by a successful handshake. */
+  private authFailure: InvalidCredentialException | null = null;
+  private readonly authWaiters: Array<(err: Error) => void> = [];
   private readonly handshakeWaiters: Array<() => void> = [];
 
   constructor(
@@ -107,13 +111,28 @@ class ServerConnection {
 
   whenHandshaken(): Promise<void> {
     if (this.healthy()) return Promise.resolve();
-    return new Promise((resolve) => this.handshakeWaiters.push(resolve));
+    if (this.authFailure) return Promise.reject(this.authFailure);
+    return new Promise((resolve, reject) => {
+      this.handshakeWaiters.push(resolve);
+      this.authWaiters.push(reject);
+    });
+  }
+
+  /** The server refused our credentials: waiting for a handshake is pointless, fail now. */
+  private refused(status: number): void {
+    this.authFailure = new InvalidCredentialException(
+      `authentication failed: ${this.url} answered HTTP ${status} (check the key and the principal)`,
+    );
+    this.handshakeWaiters.length = 0;
+    for (const reject of this.authWaiters.splice(0)) reject(this.authFailure);
   }
 
   onHandshake(group: ConnectionGroup): void {
     this.group = group;
     this.failures = 0;
     this.lastError = null;
+    this.authFailure = null;
+    this.authWaiters.length = 0;
     for (const w of this.handshakeWaiters.splice(0)) w();
   }
 
@@ -143,12 +162,17 @@ class ServerConnection {
       const holder = this.peer.attach(ws, { remoteAddress: this.url, principal });
       this.client.registerHolder(holder, this);
     });
+    let refusedWith: number | undefined;
     ws.on('unexpected-response', (_req, res) => {
+      refusedWith = res.statusCode;
       this.lastError = `HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim();
+      if (res.statusCode === 401 || res.statusCode === 403) this.refused(res.statusCode);
+      res.resume();
       ws.terminate();
     });
     ws.on('error', (err) => {
-      this.lastError = err.message;
+      // Terminating a refused upgrade raises an error too; keep the HTTP status as the reason.
+      if (refusedWith === undefined) this.lastError = err.message;
     });
     ws.on('close', () => {
       this.sockets.delete(ws);
@@ -240,7 +264,10 @@ export class RcsClient {
             if (!s.group) throw new ConnectionFailedException('closed');
             await s.group.awaitPeerConnectorInfos();
           }),
-        ),
+        ).catch((err: unknown) => {
+          // Every server refused us: report the first reason rather than an AggregateError.
+          throw err instanceof AggregateError && err.errors.length > 0 ? err.errors[0] : err;
+        }),
         timeout,
       ]);
     } finally {
