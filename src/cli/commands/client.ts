@@ -4,8 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { WebSocket } from 'ws';
-import { OPENICF_SUBPROTOCOL, RcsClient } from '../../client/index.ts';
+import { RcsClient } from '../../client/index.ts';
 import {
   attributesFromJson,
   connectorObjectToJson,
@@ -22,6 +21,7 @@ import {
 import {
   ConnectorKey,
   GuardedString,
+  InvalidCredentialException,
   ObjectClass,
   ScriptContext,
   SyncToken,
@@ -84,30 +84,6 @@ function connectionOptions(y: Argv): Argv<ConnectionArgs> {
     .option('timeout', { type: 'number', default: 30, describe: 'Seconds to wait for the connection' }) as unknown as Argv<ConnectionArgs>;
 }
 
-/**
- * After a failed connection, one plain WebSocket upgrade with the same credentials, to tell the operator whether the
- * server refused them (HTTP 401/403) rather than just "not reachable". Resolves with the HTTP status of a refusal.
- */
-function refusedUpgradeStatus(url: string, key: string, principal: string, ca: string[] | undefined, insecure: boolean): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url.replace(/^http(s?):/i, 'ws$1:'), [OPENICF_SUBPROTOCOL], {
-      headers: { Authorization: 'Basic ' + Buffer.from(`${principal}:${key}`, 'latin1').toString('base64') },
-      ca,
-      rejectUnauthorized: !insecure,
-      handshakeTimeout: 5000,
-    });
-    let status: number | undefined;
-    ws.on('unexpected-response', (_req, res) => {
-      status = res.statusCode;
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('open', () => ws.terminate());
-    ws.on('error', () => {});
-    ws.on('close', () => resolve(status));
-  });
-}
-
 async function connect(args: ConnectionArgs): Promise<RcsClient> {
   const ca: string[] = [];
   if (args.ca) ca.push(readFileSync(args.ca, 'utf8'));
@@ -116,11 +92,10 @@ async function connect(args: ConnectionArgs): Promise<RcsClient> {
     const { loadClientTrust } = await import('../../server/tls/server-tls.ts');
     ca.push(...(await loadClientTrust(args.truststore, args.truststoreType, args.truststorePass)));
   }
-  const key = process.env['RCS_KEY'] ?? args.key;
   try {
     return await RcsClient.connect({
       url: args.url,
-      key,
+      key: process.env['RCS_KEY'] ?? args.key,
       principal: args.principal,
       ca: ca.length > 0 ? ca : undefined,
       rejectUnauthorized: !args.insecure,
@@ -128,11 +103,9 @@ async function connect(args: ConnectionArgs): Promise<RcsClient> {
       connectTimeoutMs: args.timeout * 1000,
     });
   } catch (err) {
-    const status = await refusedUpgradeStatus(args.url, key, args.principal, ca.length > 0 ? ca : undefined, args.insecure);
-    if (status === 401 || status === 403) {
-      throw new Error(`authentication failed: ${args.url} answered HTTP ${status} (check --key / RCS_KEY and --principal)`, { cause: err });
+    if (err instanceof InvalidCredentialException) {
+      throw new Error(`${err.message}; the key comes from --key or RCS_KEY`, { cause: err });
     }
-    if (status !== undefined) throw new Error(`${args.url} refused the connection with HTTP ${status}`, { cause: err });
     throw err;
   }
 }
