@@ -1,6 +1,7 @@
 /**
- * Stream decoder (Java's BinaryObjectDecoder). Each record's fields are collected first (named ones by name,
- * anonymous ones in order), then the type's handler pulls what it needs. Also produces the raw-tree view.
+ * Stream decoder (Java's BinaryObjectDecoder). A typed record's fields are scanned once into a field table shared
+ * by the whole decode (positions only: no per-field byte views or maps), then the type's handler pulls what it
+ * needs by name or index. Also produces the raw-tree view.
  */
 import { JavaArray, JavaCharacter, JavaClass, JavaDouble, JavaFloat } from '../../model/index.ts';
 import { LegacyFormatError } from '../errors.ts';
@@ -16,7 +17,7 @@ import {
   OBJECT_TYPE_CLASS,
   OBJECT_TYPE_NULL,
 } from './constants.ts';
-import type { FieldKind, FieldReader } from './handler.ts';
+import type { FieldKind, FieldReader, TypeHandler } from './handler.ts';
 import { Cursor, NeedMoreData } from './io.ts';
 import { handlerByName, isRegisteredType } from './registry.ts';
 import { doubleToTree, hex, longToTree, typeRef, type LegacyField, type LegacyFieldValue, type LegacyNode } from './tree.ts';
@@ -26,21 +27,57 @@ interface ClassDesc {
   readonly dims: number;
 }
 
-interface RawRecord {
+/** A constant of the pool. It doubles as the descriptor of its non-array class, resolved once per declaration. */
+interface PoolName extends ClassDesc {
+  readonly dims: 0;
+  readonly registered: boolean;
+  readonly handler: TypeHandler | null;
+}
+
+/** A class descriptor read with the typed rules: registered names only, handler resolved. */
+interface TypedClassDesc extends ClassDesc {
+  readonly handler: TypeHandler | null;
+}
+
+/** A record read for the raw tree: its fields in wire order. */
+interface TreeRecord {
   readonly cls: ClassDesc | null;
-  readonly named: Map<string, Uint8Array>;
-  readonly anon: Uint8Array[];
-  /** Fields in wire order (tree mode only). */
-  readonly order: Array<readonly [string | null, Uint8Array]> | null;
+  readonly order: Array<readonly [string | null, Uint8Array]>;
+}
+
+/**
+ * Field positions of the typed records being decoded. Records nest strictly (a handler decodes its nested objects
+ * while it runs), so one stack serves a whole decode: a record's fields sit above its parent's, and are popped once
+ * its handler returned. Named fields keep their name and [start, end) in `namedPos`; anonymous ones only their
+ * [start, end) in `anonPos`, so that field #i is found without a scan.
+ */
+class FieldStack {
+  readonly names: string[] = [];
+  readonly namedPos: number[] = [];
+  readonly anonPos: number[] = [];
+  namedTop = 0;
+  anonTop = 0;
+
+  reset(): void {
+    this.namedTop = 0;
+    this.anonTop = 0;
+  }
 }
 
 type Mode = 'typed' | 'tree';
 
 const PRIMITIVES = new Set(['boolean', 'char', 'int', 'long', 'float', 'double', 'byte']);
 
+function poolName(name: string): PoolName {
+  const registered = isRegisteredType(name);
+  return { name, dims: 0, registered, handler: registered ? handlerByName(name) : null };
+}
+
 export class StreamDecoder {
-  private readonly pool = new Map<number, string>();
+  private readonly pool = new Map<number, PoolName>();
   private headerRead = false;
+  /** @internal Shared with the RecordReaders of the current decode. */
+  readonly fields = new FieldStack();
 
   /**
    * Reads one top-level object (header on the first call, then a pool section and a record). With a streaming
@@ -57,16 +94,16 @@ export class StreamDecoder {
     }
     const count = cur.i32('constant pool size');
     if (count < 0) throw new LegacyFormatError('BAD_LENGTH', `negative constant pool size ${count}`);
-    const previous: Array<readonly [number, string | undefined]> = [];
+    const previous: Array<readonly [number, PoolName | undefined]> = [];
     try {
       for (let i = 0; i < count; i++) {
         const name = cur.str('constant');
         const code = cur.i32('constant code');
         previous.push([code, this.pool.get(code)]);
-        this.pool.set(code, name);
+        this.pool.set(code, poolName(name));
       }
-      const raw = this.parseRecord(cur, 0, mode);
-      const value = mode === 'typed' ? this.decodeTyped(raw, 0) : this.decodeTree(raw, 0);
+      this.fields.reset();
+      const value = mode === 'typed' ? this.readTyped(cur, 0) : this.decodeTree(this.parseTreeRecord(cur, 0), 0);
       this.headerRead = true;
       return value;
     } catch (err) {
@@ -83,13 +120,15 @@ export class StreamDecoder {
     }
   }
 
-  private lookup(code: number): string {
-    const name = this.pool.get(code);
-    if (name === undefined) throw new LegacyFormatError('UNDECLARED_CODE', `Undeclared code: ${code}`);
-    return name;
+  private lookup(code: number): PoolName {
+    const entry = this.pool.get(code);
+    if (entry === undefined) throw new LegacyFormatError('UNDECLARED_CODE', `Undeclared code: ${code}`);
+    return entry;
   }
 
-  private readClassDesc(cur: Cursor, mode: Mode): ClassDesc | null {
+  private readClassDesc(cur: Cursor, mode: 'typed'): TypedClassDesc | null;
+  private readClassDesc(cur: Cursor, mode: Mode): ClassDesc | null;
+  private readClassDesc(cur: Cursor, mode: Mode): TypedClassDesc | ClassDesc | null {
     let dims = 0;
     for (;;) {
       const b = cur.u8('class descriptor');
@@ -101,12 +140,13 @@ export class StreamDecoder {
       if (b !== OBJECT_TYPE_ARRAY) throw new LegacyFormatError('BAD_DESCRIPTOR', `Bad type value: ${b}`);
       if (++dims > MAX_ARRAY_DIMENSIONS) throw new LegacyFormatError('TOO_DEEP', `array class with more than ${MAX_ARRAY_DIMENSIONS} dimensions`);
     }
-    const name = this.lookup(cur.i32('type code'));
-    if (mode === 'tree') return { name, dims };
-    if (!isRegisteredType(name)) throw new LegacyFormatError('UNKNOWN_TYPE', `No deserializer for type: ${name}`);
+    const entry = this.lookup(cur.i32('type code'));
+    if (mode === 'tree') return dims === 0 ? entry : { name: entry.name, dims };
+    if (!entry.registered) throw new LegacyFormatError('UNKNOWN_TYPE', `No deserializer for type: ${entry.name}`);
+    if (dims === 0) return entry;
     // byte[] is the ByteArray type whichever way it is written.
-    if (name === 'byte' && dims > 0) return { name: 'ByteArray', dims: dims - 1 };
-    return { name, dims };
+    if (entry.name === 'byte') return { name: 'ByteArray', dims: dims - 1, handler: handlerByName('ByteArray') };
+    return { name: entry.name, dims, handler: null };
   }
 
   /** Reads a class descriptor (typed rules: registered names only). */
@@ -114,63 +154,97 @@ export class StreamDecoder {
     return this.readClassDesc(cur, 'typed');
   }
 
-  private parseRecord(cur: Cursor, depth: number, mode: Mode): RawRecord {
+  /** Decodes a nested object record held in the field payload bytes[start, end). */
+  decodeNested(bytes: Uint8Array, start: number, end: number, depth: number): unknown {
+    return this.readTyped(new Cursor(bytes, start, end), depth);
+  }
+
+  /** Reads one record and decodes it with its type's handler. */
+  private readTyped(cur: Cursor, depth: number): unknown {
     if (depth > MAX_DEPTH) throw new LegacyFormatError('TOO_DEEP', `objects nest deeper than ${MAX_DEPTH}`);
-    const cls = this.readClassDesc(cur, mode);
-    const named = new Map<string, Uint8Array>();
-    const anon: Uint8Array[] = [];
-    const order: Array<readonly [string | null, Uint8Array]> | null = mode === 'tree' ? [] : null;
+    const cls = this.readClassDesc(cur, 'typed');
+    const fields = this.fields;
+    const namedBase = fields.namedTop;
+    const anonBase = fields.anonTop;
+    this.scanFields(cur);
+    try {
+      if (cls === null) return null;
+      const reader = new RecordReader(this, cur.bytes, namedBase, anonBase, depth, cls.name);
+      if (cls.dims > 0) return this.decodeArray(cls, reader);
+      const handler = cls.handler;
+      if (!handler) throw new LegacyFormatError('UNKNOWN_TYPE', `No deserializer for type: ${cls.name}`);
+      return handler.read(reader);
+    } finally {
+      fields.namedTop = namedBase;
+      fields.anonTop = anonBase;
+    }
+  }
+
+  /** Pushes the positions of a record's fields onto the field stack, up to and including its end tag. */
+  private scanFields(cur: Cursor): void {
+    const fields = this.fields;
     for (;;) {
       const tag = cur.u8('field tag');
-      if (tag === FIELD_TYPE_END_OBJECT) break;
+      if (tag === FIELD_TYPE_END_OBJECT) return;
       if (tag === FIELD_TYPE_ANONYMOUS) {
-        const payload = cur.lengthPrefixed('field');
-        anon.push(payload);
-        order?.push([null, payload]);
+        const n = cur.length('field');
+        const at = 2 * fields.anonTop++;
+        fields.anonPos[at] = cur.pos;
+        fields.anonPos[at + 1] = cur.pos + n;
+        cur.pos += n;
       } else if (tag === FIELD_TYPE_NAMED) {
-        const name = this.lookup(cur.i32('field name code'));
-        const payload = cur.lengthPrefixed('field');
-        named.set(name, payload);
-        order?.push([name, payload]);
+        const name = this.lookup(cur.i32('field name code')).name;
+        const n = cur.length('field');
+        const i = fields.namedTop++;
+        fields.names[i] = name;
+        fields.namedPos[2 * i] = cur.pos;
+        fields.namedPos[2 * i + 1] = cur.pos + n;
+        cur.pos += n;
       } else {
         throw new LegacyFormatError('BAD_FIELD_TAG', `Unknown type: ${tag}`);
       }
     }
-    return { cls, named, anon, order };
   }
 
-  /** Decodes a nested object record held in a field payload. */
-  decodeNested(payload: Uint8Array, depth: number): unknown {
-    return this.decodeTyped(this.parseRecord(Cursor.of(payload), depth, 'typed'), depth);
-  }
-
-  private decodeTyped(raw: RawRecord, depth: number): unknown {
-    const cls = raw.cls;
-    if (cls === null) return null;
-    if (cls.dims > 0) return this.decodeArray(cls, raw, depth);
-    const handler = handlerByName(cls.name);
-    if (!handler) throw new LegacyFormatError('UNKNOWN_TYPE', `No deserializer for type: ${cls.name}`);
-    return handler.read(new RecordReader(this, raw, depth, cls.name));
-  }
-
-  private decodeArray(cls: ClassDesc, raw: RawRecord, depth: number): JavaArray {
+  private decodeArray(cls: ClassDesc, reader: RecordReader): JavaArray {
     let component = JavaClass.of(cls.name);
     for (let i = 1; i < cls.dims; i++) component = JavaClass.arrayOf(component);
     const primitive = cls.dims === 1 && PRIMITIVES.has(cls.name) ? cls.name : null;
-    const items = raw.anon.map((p, i) => {
-      const v = this.decodeNested(p, depth + 1);
-      return primitive ? unbox(primitive, v, i) : v;
-    });
+    const items = new Array<unknown>(reader.anonCount);
+    for (let i = 0; i < items.length; i++) {
+      const v = reader.anonObject(i);
+      items[i] = primitive ? unbox(primitive, v, i) : v;
+    }
     return new JavaArray(component, items);
+  }
+
+  /** Reads a record for the raw tree: every field in wire order. */
+  private parseTreeRecord(cur: Cursor, depth: number): TreeRecord {
+    if (depth > MAX_DEPTH) throw new LegacyFormatError('TOO_DEEP', `objects nest deeper than ${MAX_DEPTH}`);
+    const cls = this.readClassDesc(cur, 'tree');
+    const order: Array<readonly [string | null, Uint8Array]> = [];
+    for (;;) {
+      const tag = cur.u8('field tag');
+      if (tag === FIELD_TYPE_END_OBJECT) break;
+      if (tag === FIELD_TYPE_ANONYMOUS) {
+        order.push([null, cur.lengthPrefixed('field')]);
+      } else if (tag === FIELD_TYPE_NAMED) {
+        const name = this.lookup(cur.i32('field name code')).name;
+        order.push([name, cur.lengthPrefixed('field')]);
+      } else {
+        throw new LegacyFormatError('BAD_FIELD_TAG', `Unknown type: ${tag}`);
+      }
+    }
+    return { cls, order };
   }
 
   // Raw tree.
 
-  private decodeTree(raw: RawRecord, depth: number): LegacyNode {
+  private decodeTree(raw: TreeRecord, depth: number): LegacyNode {
     const cls = raw.cls;
     if (cls === null) return { type: 'null' };
     const handler = cls.dims === 0 ? handlerByName(cls.name) : null;
-    const fields: LegacyField[] = raw.order!.map(([field, payload]) => {
+    const fields: LegacyField[] = raw.order.map(([field, payload]) => {
       let kind: FieldKind | null;
       if (field === null) kind = cls.dims > 0 ? 'object' : handler?.anon ?? null;
       else kind = handler && Object.hasOwn(handler.named, field) ? handler.named[field]! : null;
@@ -202,7 +276,7 @@ export class StreamDecoder {
         return c === null ? null : typeRef(c.name, c.dims);
       }
       case 'object':
-        return this.decodeTree(this.parseRecord(cur, depth + 1, 'tree'), depth + 1);
+        return this.decodeTree(this.parseTreeRecord(cur, depth + 1), depth + 1);
     }
   }
 
@@ -214,7 +288,7 @@ export class StreamDecoder {
     if (first === OBJECT_TYPE_NULL || first === OBJECT_TYPE_CLASS || first === OBJECT_TYPE_ARRAY) {
       try {
         const cur = Cursor.of(payload);
-        const raw = this.parseRecord(cur, depth + 1, 'tree');
+        const raw = this.parseTreeRecord(cur, depth + 1);
         if (cur.remaining === 0) return { field, kind: 'object', value: this.decodeTree(raw, depth + 1) };
       } catch (err) {
         if (!(err instanceof LegacyFormatError)) throw err;
@@ -268,85 +342,104 @@ export function asLegacyError(err: unknown): LegacyFormatError {
   return new LegacyFormatError('INVALID_VALUE', `invalid value: ${message}`, { cause: err });
 }
 
+/** A typed record's fields, read in place from the decoder's field stack. */
 class RecordReader implements FieldReader {
+  private readonly fields: FieldStack;
+  private readonly namedEnd: number;
+  readonly anonCount: number;
+
   constructor(
     private readonly decoder: StreamDecoder,
-    private readonly raw: RawRecord,
+    private readonly bytes: Uint8Array,
+    private readonly namedBase: number,
+    private readonly anonBase: number,
     private readonly depth: number,
     readonly typeName: string,
-  ) {}
+  ) {
+    this.fields = decoder.fields;
+    this.namedEnd = this.fields.namedTop;
+    this.anonCount = this.fields.anonTop - anonBase;
+  }
+
+  /** Stack index of the named field, or -1. The last one wins when a name repeats, as with Java's map. */
+  private indexOf(name: string): number {
+    const names = this.fields.names;
+    for (let i = this.namedEnd - 1; i >= this.namedBase; i--) if (names[i] === name) return i;
+    return -1;
+  }
 
   private cursor(name: string): Cursor | undefined {
-    const p = this.raw.named.get(name);
-    return p === undefined ? undefined : Cursor.of(p);
+    const i = this.indexOf(name);
+    if (i < 0) return undefined;
+    const pos = this.fields.namedPos;
+    return Cursor.field(this.bytes, pos[2 * i]!, pos[2 * i + 1]!, this.typeName, false);
   }
 
   private anonCursor(i: number): Cursor {
-    const p = this.raw.anon[i];
-    if (p === undefined) throw new LegacyFormatError('MISSING_FIELD', `${this.typeName}: Anonymous content not found (#${i})`);
-    return Cursor.of(p);
+    if (!(i >= 0 && i < this.anonCount)) throw new LegacyFormatError('MISSING_FIELD', `${this.typeName}: Anonymous content not found (#${i})`);
+    const at = 2 * (this.anonBase + i);
+    const pos = this.fields.anonPos;
+    return Cursor.field(this.bytes, pos[at]!, pos[at + 1]!, this.typeName, true);
   }
 
   has(name: string): boolean {
-    return this.raw.named.has(name);
+    return this.indexOf(name) >= 0;
   }
   int(name: string, dflt: number): number {
-    return this.cursor(name)?.i32(`${this.typeName}.${name}`) ?? dflt;
+    return this.cursor(name)?.i32(name) ?? dflt;
   }
   long(name: string, dflt: bigint): bigint {
-    return this.cursor(name)?.i64(`${this.typeName}.${name}`) ?? dflt;
+    return this.cursor(name)?.i64(name) ?? dflt;
   }
   bool(name: string, dflt: boolean): boolean {
     const c = this.cursor(name);
-    return c === undefined ? dflt : c.u8(`${this.typeName}.${name}`) !== 0;
+    return c === undefined ? dflt : c.u8(name) !== 0;
   }
   double(name: string, dflt: number): number {
-    return this.cursor(name)?.f64(`${this.typeName}.${name}`) ?? dflt;
+    return this.cursor(name)?.f64(name) ?? dflt;
   }
   string(name: string, dflt: string | null): string | null {
     const c = this.cursor(name);
-    return c === undefined ? dflt : c.str(`${this.typeName}.${name}`);
+    return c === undefined ? dflt : c.str(name);
   }
   classField(name: string, dflt: JavaClass | null): JavaClass | null {
     const c = this.cursor(name);
     return c === undefined ? dflt : this.readClass(c);
   }
   object(name: string, dflt: unknown = null): unknown {
-    const p = this.raw.named.get(name);
-    return p === undefined ? dflt : this.decoder.decodeNested(p, this.depth + 1);
+    const i = this.indexOf(name);
+    if (i < 0) return dflt;
+    const pos = this.fields.namedPos;
+    return this.decoder.decodeNested(this.bytes, pos[2 * i]!, pos[2 * i + 1]!, this.depth + 1);
   }
 
-  get anonCount(): number {
-    return this.raw.anon.length;
-  }
   anonInt(i = 0): number {
-    return this.anonCursor(i).i32(`${this.typeName} content`);
+    return this.anonCursor(i).i32('content');
   }
   anonLong(i = 0): bigint {
-    return this.anonCursor(i).i64(`${this.typeName} content`);
+    return this.anonCursor(i).i64('content');
   }
   anonBool(i = 0): boolean {
-    return this.anonCursor(i).u8(`${this.typeName} content`) !== 0;
+    return this.anonCursor(i).u8('content') !== 0;
   }
   anonByte(i = 0): number {
-    return this.anonCursor(i).i8(`${this.typeName} content`);
+    return this.anonCursor(i).i8('content');
   }
   anonDouble(i = 0): number {
-    return this.anonCursor(i).f64(`${this.typeName} content`);
+    return this.anonCursor(i).f64('content');
   }
   anonString(i = 0): string {
-    return this.anonCursor(i).str(`${this.typeName} content`);
+    return this.anonCursor(i).str('content');
   }
   anonBytes(i = 0): Uint8Array {
-    return this.anonCursor(i).lengthPrefixed(`${this.typeName} content`);
+    return this.anonCursor(i).lengthPrefixed('content');
   }
   anonClass(i = 0): JavaClass | null {
     return this.readClass(this.anonCursor(i));
   }
   anonObject(i: number): unknown {
-    const p = this.raw.anon[i];
-    if (p === undefined) throw new LegacyFormatError('MISSING_FIELD', `${this.typeName}: Anonymous content not found (#${i})`);
-    return this.decoder.decodeNested(p, this.depth + 1);
+    const c = this.anonCursor(i);
+    return this.decoder.decodeNested(this.bytes, c.pos, c.end, this.depth + 1);
   }
 
   private readClass(cur: Cursor): JavaClass | null {

@@ -122,7 +122,10 @@ export class NeedMoreData extends Error {
   }
 }
 
-/** A read cursor over [pos, end) of a byte array. */
+/**
+ * A read cursor over [pos, end) of a byte array. The `what` arguments only name the value in the error of a
+ * truncated read: they are combined into a message on failure only, never on the hot path.
+ */
 export class Cursor {
   private viewCache: DataView | undefined;
 
@@ -132,7 +135,15 @@ export class Cursor {
     readonly end: number,
     /** True for the top of an incremental stream: running out means "wait for more", not "malformed". */
     readonly streaming = false,
+    /** The record type whose field this cursor reads, named in errors ("Type.field" or "Type content"). */
+    private readonly owner?: string,
+    private readonly anonymousField = false,
   ) {}
+
+  /** A cursor over one field payload of a record of type `owner`. */
+  static field(bytes: Uint8Array, start: number, end: number, owner: string, anonymous: boolean): Cursor {
+    return new Cursor(bytes, start, end, false, owner, anonymous);
+  }
 
   /** Only longs and doubles need a DataView; most cursors never create one. */
   private get view(): DataView {
@@ -147,11 +158,14 @@ export class Cursor {
     return this.end - this.pos;
   }
 
-  private need(n: number, what: string): void {
-    if (this.end - this.pos < n) {
-      if (this.streaming) throw new NeedMoreData();
-      throw new LegacyFormatError('TRUNCATED', `truncated data: ${what} needs ${n} bytes, ${this.end - this.pos} left at offset ${this.pos}`);
-    }
+  private need(n: number, what: string, suffix = ''): void {
+    if (this.end - this.pos < n) this.shortOf(n, what, suffix);
+  }
+
+  private shortOf(n: number, what: string, suffix: string): never {
+    if (this.streaming) throw new NeedMoreData();
+    const owner = this.owner === undefined ? '' : `${this.owner}${this.anonymousField ? ' ' : '.'}`;
+    throw new LegacyFormatError('TRUNCATED', `truncated data: ${owner}${what}${suffix} needs ${n} bytes, ${this.end - this.pos} left at offset ${this.pos}`);
   }
 
   u8(what = 'byte'): number {
@@ -164,8 +178,8 @@ export class Cursor {
     return (this.bytes[this.pos++]! << 24) >> 24;
   }
 
-  i32(what = 'int'): number {
-    this.need(4, what);
+  i32(what = 'int', suffix = ''): number {
+    this.need(4, what, suffix);
     const b = this.bytes;
     const p = this.pos;
     this.pos = p + 4;
@@ -188,7 +202,7 @@ export class Cursor {
 
   /** An int32 length, checked against the bytes that are left. */
   length(what: string): number {
-    const n = this.i32(`${what} length`);
+    const n = this.i32(what, ' length');
     if (n < 0) throw new LegacyFormatError('BAD_LENGTH', `negative ${what} length ${n} at offset ${this.pos - 4}`);
     this.need(n, what);
     return n;
