@@ -40,17 +40,54 @@ function normalizeClass(c: JavaClass): { name: string; dims: number } {
   return { name: c.name, dims: c.dimensions };
 }
 
+/** Scratch buffers of one top-level encode: the record, then the pool section that goes before it. */
+interface Scratch {
+  readonly body: ByteWriter;
+  readonly head: ByteWriter;
+}
+
+/** A scratch buffer that grew past this is not kept for the next object. */
+const MAX_KEPT_SCRATCH = 1024 * 1024;
+
+/**
+ * Encoding is synchronous, so one pair of scratch buffers serves every encoder in turn and an object is copied
+ * once, into its exact-size result. An encode that starts while another is running (a handler serializing a
+ * value of its own) takes fresh buffers.
+ */
+let spareScratch: Scratch | null = null;
+
+function takeScratch(): Scratch {
+  const s = spareScratch ?? { body: new ByteWriter(8192), head: new ByteWriter(256) };
+  spareScratch = null;
+  s.body.reset();
+  s.head.reset();
+  return s;
+}
+
+function returnScratch(s: Scratch): void {
+  if (s.body.capacity <= MAX_KEPT_SCRATCH && s.head.capacity <= MAX_KEPT_SCRATCH) spareScratch = s;
+}
+
 export class StreamEncoder implements FieldWriter {
   private readonly codes = new Map<string, number>();
   private newNames: string[] = [];
   private headerWritten = false;
-  private out = new ByteWriter();
+  private out = new ByteWriter(0);
   private depth = 0;
 
   /** Encodes one top-level object: the header the first time, then its pool section and its record. */
   encodeTopLevel(value: unknown): Uint8Array {
+    const scratch = takeScratch();
+    try {
+      return this.encodeWith(scratch, value);
+    } finally {
+      returnScratch(scratch);
+    }
+  }
+
+  private encodeWith(scratch: Scratch, value: unknown): Uint8Array {
     this.newNames = [];
-    this.out = new ByteWriter(512);
+    this.out = scratch.body;
     this.depth = 0;
     try {
       this.writeObject(value);
@@ -64,8 +101,7 @@ export class StreamEncoder implements FieldWriter {
       }
       throw new LegacyFormatError('UNSUPPORTED_VALUE', `cannot encode value: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    const body = this.out.finish();
-    const head = new ByteWriter(64 + this.newNames.length * 32 + body.length);
+    const head = scratch.head;
     if (!this.headerWritten) {
       head.i32(OBJECT_MAGIC);
       head.i32(ENCODING_VERSION);
@@ -75,10 +111,11 @@ export class StreamEncoder implements FieldWriter {
       head.str(name);
       head.i32(this.codes.get(name)!);
     }
-    head.raw(body);
+    const result = new Uint8Array(head.pos + scratch.body.pos);
+    scratch.body.copyTo(result, head.copyTo(result, 0));
     this.headerWritten = true;
     this.newNames = [];
-    return head.finish();
+    return result;
   }
 
   private intern(name: string): number {

@@ -15,7 +15,7 @@ export class ByteWriter {
   private ensure(extra: number): void {
     const need = this.pos + extra;
     if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    let cap = Math.max(this.buf.length * 2, 64);
     while (cap < need) cap *= 2;
     const next = Buffer.allocUnsafe(cap);
     this.buf.copy(next, 0, 0, this.pos);
@@ -110,8 +110,26 @@ export class ByteWriter {
     this.pos = pos;
   }
 
+  /** Bytes the writer can hold before it grows. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
+  /** Starts over, keeping the buffer. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** Copies what was written into `target` at `offset`; returns the number of bytes copied. */
+  copyTo(target: Uint8Array, offset: number): number {
+    return this.buf.copy(target, offset, 0, this.pos);
+  }
+
+  /** What was written, as a new array of its own. */
   finish(): Uint8Array {
-    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.pos).slice();
+    const out = new Uint8Array(this.pos);
+    this.copyTo(out, 0);
+    return out;
   }
 }
 
