@@ -2,9 +2,44 @@
 import { GuardedString } from './security.ts';
 import { IllegalArgumentException, InvalidAttributeValueException } from './exceptions.ts';
 
-/** Java's NameUtil.namesEqual: attribute and object class names compare case-insensitively. */
+/**
+ * Java's NameUtil.namesEqual (String.equalsIgnoreCase): attribute and object class names compare
+ * case-insensitively, UTF-16 unit by unit, so names of different lengths never match. It runs for every
+ * attribute of every object (special-name checks, lookups), hence the comparison in place, without new strings.
+ */
 export function namesEqual(a: string, b: string): boolean {
-  return a === b || a.toUpperCase() === b.toUpperCase();
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) {
+    const c1 = a.charCodeAt(i);
+    const c2 = b.charCodeAt(i);
+    if (c1 !== c2 && !unitsEqualIgnoringCase(c1, c2)) return false;
+  }
+  return true;
+}
+
+/** Java's per-char rule: equal once upper-cased, or once upper- then lower-cased. */
+function unitsEqualIgnoringCase(c1: number, c2: number): boolean {
+  if (c1 < 0x80 && c2 < 0x80) {
+    // ASCII: only letters have a case, and their two cases differ in bit 0x20 alone.
+    const lower = c1 | 0x20;
+    return lower === (c2 | 0x20) && lower >= 0x61 && lower <= 0x7a;
+  }
+  const u1 = upperUnit(c1);
+  const u2 = upperUnit(c2);
+  return u1 === u2 || lowerUnit(u1) === lowerUnit(u2);
+}
+
+/** Character.toUpperCase(char): a mapping to several units (ß → SS) leaves the unit as it is. */
+function upperUnit(c: number): number {
+  const s = String.fromCharCode(c).toUpperCase();
+  return s.length === 1 ? s.charCodeAt(0) : c;
+}
+
+function lowerUnit(c: number): number {
+  const s = String.fromCharCode(c).toLowerCase();
+  return s.length === 1 ? s.charCodeAt(0) : c;
 }
 
 export class ObjectClass {
