@@ -19,8 +19,9 @@ export function encodeUtf8(s: string): Uint8Array {
 }
 
 export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  // Short ASCII strings (type names, field names, most values) skip the TextDecoder call.
-  if (end - start <= 32) {
+  // Very short ASCII strings (type and field names) skip the TextDecoder call. Longer ones do not: building them
+  // a character at a time makes a new string per character, garbage that costs more than the call saves.
+  if (end - start <= 12) {
     let s = '';
     let i = start;
     for (; i < end; i++) {
