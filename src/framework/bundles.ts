@@ -216,7 +216,7 @@ export async function loadBundles(
   const report = (path: string, reason: string): void => {
     logger.error({ path, reason }, 'Connector bundle skipped: it could not be loaded');
   };
-  if (options.libDir) registerLibResolver(options.libDir, options.bundleDir);
+  if (options.libDir || options.bundleDir) registerLibResolver(options.libDir, options.bundleDir);
   if (options.bundleDir) {
     const entries = await discoverBundleEntries(options.bundleDir, report);
     for (const entry of entries) {

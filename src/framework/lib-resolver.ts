@@ -1,6 +1,10 @@
 /**
- * Makes shared modules in libDir importable by bundles with a bare specifier (`import x from 'mylib'` →
- * libDir/mylib), like a NODE_PATH fallback for ES modules.
+ * Module resolution for bundles:
+ * - `openicf-rcs/spi` (and `openicf-rcs`) always resolve to this server's own modules, even when a bundle carries a
+ *   copy of the package (for its types): connectors must share the server's model classes, or instanceof checks
+ *   between their objects and the framework's would fail;
+ * - shared modules in libDir are importable with a bare specifier (`import x from 'mylib'` → libDir/mylib), like a
+ *   NODE_PATH fallback for ES modules.
  *
  * Approach: a node:module resolve hook (module.register). The hook first lets the normal chain resolve the
  * specifier (so a bundle's own node_modules, and tsx's TypeScript resolution, win); only when that fails with
@@ -20,9 +24,11 @@ import { pathToFileURL } from 'node:url';
 
 let scopes = [];
 let libDir = '';
+let selfModules = {};
 
 export function initialize(data) {
   libDir = data.libDir;
+  selfModules = data.selfModules;
   scopes = data.scopes.map((d) => pathToFileURL(d).href.replace(/\/?$/, '/'));
 }
 
@@ -68,10 +74,13 @@ function isBare(s) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
+  const parentURL = context.parentURL ?? '';
+  const self = selfModules[specifier];
+  if (self && scopes.some((s) => parentURL.startsWith(s))) return nextResolve(self, context);
   try {
     return await nextResolve(specifier, context);
   } catch (err) {
-    if (!err || err.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier)) throw err;
+    if (!err || err.code !== 'ERR_MODULE_NOT_FOUND' || !isBare(specifier) || !libDir) throw err;
     const parent = context.parentURL ?? '';
     if (!scopes.some((s) => parent.startsWith(s))) throw err;
     const base = join(libDir, specifier);
@@ -97,14 +106,24 @@ function real(p: string): string {
   }
 }
 
-/** Registers the libDir fallback for modules under bundleDir (and libDir itself). Idempotent per pair. */
-export function registerLibResolver(libDir: string, bundleDir?: string): void {
-  const lib = real(libDir);
-  const scopes = [lib, ...(bundleDir ? [real(bundleDir)] : [])];
+/** This package's public entry points, as bundles import them. */
+const SELF_MODULES: Record<string, string> = {
+  'openicf-rcs/spi': new URL('../spi/index.ts', import.meta.url).href,
+  'openicf-rcs': new URL('../index.ts', import.meta.url).href,
+};
+
+/**
+ * Registers the resolver for modules under bundleDir (and libDir itself): this package's entry points, then the
+ * libDir fallback when a libDir is given. Idempotent per pair.
+ */
+export function registerLibResolver(libDir: string | undefined, bundleDir?: string): void {
+  const lib = libDir ? real(libDir) : '';
+  const scopes = [...(lib ? [lib] : []), ...(bundleDir ? [real(bundleDir)] : [])];
+  if (scopes.length === 0) return;
   const id = JSON.stringify(scopes);
   if (registered.has(id)) return;
   registered.add(id);
   register(`data:text/javascript,${encodeURIComponent(HOOK_SOURCE)}`, {
-    data: { libDir: lib, scopes },
+    data: { libDir: lib, scopes, selfModules: SELF_MODULES },
   });
 }
