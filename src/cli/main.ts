@@ -20,6 +20,11 @@ function fail(line: string, code: number): never {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `rcs client info | head`: a closed pipe ends the command quietly, as with other shell tools.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await yargs(argv)
       .scriptName('rcs')
