@@ -5,9 +5,10 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runRcs, tempDir, type RcsResult } from './support.ts';
+import { sharedPath } from '../support/shared.ts';
 
-const VECTORS = '/work/shared/vectors/binary';
-const TRANSCRIPT = '/work/shared/vectors/transcripts/ws-tst-session.jsonl';
+const VECTORS = sharedPath('vectors/binary');
+const TRANSCRIPT = sharedPath('vectors/transcripts/ws-tst-session.jsonl');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

@@ -5,13 +5,13 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { loadTranscript, replayTranscript, type ReplayReport } from './replay.ts';
-import { REPO_ROOT, silentLogger } from './support.ts';
+import { silentLogger } from './support.ts';
+import { sharedPath } from '../support/shared.ts';
 
-const TRANSCRIPTS = [path.resolve(REPO_ROOT, '../shared/vectors/transcripts'), '/work/shared/vectors/transcripts'].find((d) => existsSync(d)) ?? '/work/shared/vectors/transcripts';
+const TRANSCRIPTS = sharedPath('vectors/transcripts');
 
 /**
  * Deliberate differences from the Java server, per transcript and message id. Each is listed in the report of the

@@ -34,8 +34,9 @@ import {
 } from '../../src/model/index.ts';
 import { LegacyStreamWriter, deserializeBinaryObject, serializeBinaryObject } from '../../src/wire/legacy/index.ts';
 import { hexOf } from './legacy-support.ts';
+import { sharedPath } from '../support/shared.ts';
 
-const SPEC = readFileSync('/work/shared/spec/binary-serializer.md', 'utf8');
+const SPEC = readFileSync(sharedPath('spec/binary-serializer.md'), 'utf8');
 
 /** The hex the specification's vector table gives for an object description. */
 function specHex(description: string): string {

@@ -14,8 +14,9 @@ import {
   remoteMessageToJson,
 } from '../../src/wire/protobuf/index.ts';
 import type { MessageInitShape } from '../../src/wire/protobuf/index.ts';
+import { sharedPath } from '../support/shared.ts';
 
-const TRANSCRIPTS = '/work/shared/vectors/transcripts';
+const TRANSCRIPTS = sharedPath('vectors/transcripts');
 
 interface FrameLine {
   seq: number;
