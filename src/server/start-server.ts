@@ -12,6 +12,7 @@ import { createRpcEngine } from '../rpc/index.ts';
 import type { RpcEngine } from '../rpc/engine-types.ts';
 import { computeKeyHash } from './auth/key-hash.ts';
 import { Listener, OPENICF_PATH, type ListenerTlsOptions } from './listener.ts';
+import { LegacyListener } from './legacy-listener.ts';
 import { silentLogger } from './logger.ts';
 import type { ServerConfig } from './config/types.ts';
 
@@ -50,6 +51,11 @@ export interface StartServerOptions {
    * is served automatically when fixtures are given.
    */
   fixtures?: Record<string, unknown>;
+  /**
+   * Also serve the legacy (pre-WebSocket) socket protocol on this port (0 picks a free one; unset = off).
+   * It binds to `host` and uses `tls` like the WebSocket listener.
+   */
+  legacyPort?: number;
   logger?: Logger;
 }
 
@@ -60,6 +66,9 @@ export interface RunningServer {
   readonly registry: ConnectorRegistry;
   readonly engine: RpcEngine;
   readonly listener: Listener;
+  /** Port of the legacy socket protocol listener, when one was started. */
+  readonly legacyPort?: number;
+  readonly legacyListener?: LegacyListener;
   /** Stops accepting, lets in-flight operations finish (bounded by the drain timeout), then closes everything. */
   close(): Promise<void>;
 }
@@ -82,6 +91,7 @@ async function loadMemoryBundle(): Promise<MemoryBundleModule> {
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
+  const startTime = Date.now();
   const bundleDir = options.bundleDir === true ? BUILTIN_BUNDLE_DIR : options.bundleDir || undefined;
   const bundles = [...(options.bundles ?? [])];
   if (options.fixtures) {
@@ -113,10 +123,28 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     authFailureWindowSeconds: options.authFailureWindowSeconds ?? 60,
     healthInfo: () => ({ connectors: registry.connectorInfos().length, sessions: engine.sessionCount() }),
   });
-  let port: number;
+  let port: number | undefined;
+  let legacyListener: LegacyListener | undefined;
+  let legacyPort: number | undefined;
   try {
     port = await listener.listen();
+    if (options.legacyPort !== undefined) {
+      legacyListener = new LegacyListener({
+        port: options.legacyPort,
+        host: options.host ?? '127.0.0.1',
+        keyHash,
+        registry,
+        logger,
+        tls: options.tls,
+        serverStartTime: startTime,
+        idleTimeoutSeconds: options.idleTimeoutSeconds ?? 0,
+      });
+      legacyPort = await legacyListener.listen();
+      logger.info({ port: legacyPort, tls: Boolean(options.tls) }, 'legacy socket protocol listening');
+    }
   } catch (err) {
+    await legacyListener?.close();
+    if (port !== undefined) await listener.close();
     await engine.close();
     await registry.dispose();
     throw err;
@@ -132,10 +160,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     registry,
     engine,
     listener,
+    ...(legacyListener ? { legacyListener, legacyPort } : {}),
     close: () =>
       (closing ??= (async () => {
         listener.stopAccepting();
-        await engine.drain(drainMs);
+        legacyListener?.stopAccepting();
+        await Promise.all([engine.drain(drainMs), legacyListener?.drain(drainMs)]);
+        await legacyListener?.close();
         await listener.close();
         await engine.close();
         await registry.dispose();
@@ -169,6 +200,7 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
     authFailureLimit: config.authFailureLimit,
     authFailureWindowSeconds: config.authFailureWindowSeconds,
     maxFacadeLifeTimeMinutes: config.maxFacadeLifeTimeMinutes,
+    ...(config.legacyPort === undefined ? {} : { legacyPort: config.legacyPort }),
     logger,
   });
 }

@@ -45,7 +45,7 @@ export const SERVER_MODE_PROPERTIES = [
 /** Properties of this server only. */
 export const EXTENSION_PROPERTIES = [
   'keyStoreAlias', 'requireClientCertificate', 'maxMessageSize', 'idleTimeout', 'drainTimeout', 'authFailureLimit',
-  'authFailureWindow', 'logLevel',
+  'authFailureWindow', 'logLevel', 'legacyPort',
 ].map((name) => PREFIX + name);
 
 /** Properties of the Java server's client mode (it dials out to IDM): accepted, ignored with one warning. */
@@ -306,6 +306,9 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
   if (explicitFile || fileExists) config.propertiesFile = file;
   if (ifaddress !== undefined) config.ifaddress = ifaddress;
   if (tls) config.tls = tls;
+  if (settings.string(PREFIX + 'legacyPort') !== undefined) {
+    config.legacyPort = settings.integer(PREFIX + 'legacyPort', 0, 0, 65535);
+  }
   const loggerClass = settings.string(PREFIX + 'loggerClass');
   if (loggerClass !== undefined) config.loggerClass = loggerClass;
   return config;

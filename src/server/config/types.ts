@@ -51,6 +51,8 @@ export interface ServerConfig {
   authFailureLimit: number;
   /** Throttling window in seconds. */
   authFailureWindowSeconds: number;
+  /** Port of the legacy (pre-WebSocket) socket protocol; undefined = not served, 0 = a free port. */
+  legacyPort?: number;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;
   /** The configured loggerClass (accepted for compatibility; logging always goes through pino). */

@@ -1,0 +1,115 @@
+/**
+ * The optional listener of the legacy (pre-WebSocket) OpenICF socket protocol: plain TCP, or TLS with the same
+ * material as the WebSocket listener. Each accepted connection is served by a LegacySession; the number of
+ * connections is bounded (300, as the Java server) and every connection is closed on shutdown.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../framework/facade-types.ts';
+import { LegacySession } from '../rpc/legacy-session.ts';
+import { verifyKeyHash } from './auth/key-hash.ts';
+import type { ListenerTlsOptions } from './listener.ts';
+
+export const LEGACY_MAX_CONNECTIONS = 300;
+
+export interface LegacyListenerOptions {
+  port: number;
+  host?: string;
+  /** connectorserver.key: base64 SHA-1 of the UTF-16BE shared secret. */
+  keyHash: string;
+  registry: ConnectorRegistry;
+  logger: Logger;
+  tls?: ListenerTlsOptions;
+  /** Epoch ms reported to clients as SERVER_START_TIME (default: when the listener was created). */
+  serverStartTime?: number;
+  /** Simultaneous connections; more are refused (default 300). */
+  maxConnections?: number;
+  /** Seconds a connection may sit idle between requests before it is closed; 0 (default) = never. */
+  idleTimeoutSeconds?: number;
+  /** Streamed parts between pauses (default 200). */
+  pauseInterval?: number;
+}
+
+export class LegacyListener {
+  readonly server: net.Server;
+  private readonly sessions = new Set<LegacySession>();
+  private readonly serverStartTime: number;
+
+  constructor(private readonly options: LegacyListenerOptions) {
+    this.serverStartTime = options.serverStartTime ?? Date.now();
+    const onConnection = (socket: net.Socket): void => this.accept(socket);
+    this.server = options.tls
+      ? tls.createServer({ ...options.tls, minVersion: options.tls.minVersion ?? 'TLSv1.2' }, onConnection)
+      : net.createServer(onConnection);
+    this.server.maxConnections = options.maxConnections ?? LEGACY_MAX_CONNECTIONS;
+    this.server.on('drop', () => options.logger.warn({ max: this.server.maxConnections }, 'legacy connection refused: too many connections'));
+    if (options.tls) {
+      this.server.on('tlsClientError', (err: Error) => options.logger.info({ err: err.message }, 'legacy TLS handshake failed'));
+    }
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Stops accepting; open connections keep being served. */
+  stopAccepting(): void {
+    this.server.close();
+  }
+
+  /** Waits (at most `timeoutMs`) until no connection is in the middle of a request. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...this.sessions].some((s) => s.inRequest) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Closes every connection (aborting running operations) and the listener. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const s of this.sessions) s.close();
+    await Promise.race([
+      Promise.all([closed, ...[...this.sessions].map((s) => s.done)]),
+      new Promise((r) => setTimeout(r, 2000).unref()),
+    ]);
+  }
+
+  private accept(socket: net.Socket): void {
+    socket.setNoDelay(true);
+    const { logger, keyHash } = this.options;
+    const session = new LegacySession(socket, {
+      registry: this.options.registry,
+      verifyKey: (secret) => verifyKeyHash(secret, keyHash),
+      logger: logger.child({ protocol: 'legacy', remote: socket.remoteAddress }),
+      serverStartTime: this.serverStartTime,
+      ...(this.options.pauseInterval === undefined ? {} : { pauseInterval: this.options.pauseInterval }),
+    });
+    this.sessions.add(session);
+    const idleMs = (this.options.idleTimeoutSeconds ?? 0) * 1000;
+    if (idleMs > 0) {
+      socket.setTimeout(idleMs, () => {
+        // A long operation produces no traffic: only connections waiting for their next request are idle.
+        if (!session.inRequest) session.close();
+      });
+    }
+    void session.done.then((end) => {
+      this.sessions.delete(session);
+      logger.debug({ end }, 'legacy connection closed');
+    });
+  }
+}
