@@ -4,18 +4,27 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import tls from 'node:tls';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { startFromConfig, startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { loadServerConfig } from '../../src/server/config/load-config.ts';
+import { silentLogger } from '../../src/server/logger.ts';
+import type { Connector, ConnectorBundle, ConnectorDefinition } from '../../src/spi/index.ts';
+import { openssl } from '../tls/helpers.ts';
 import {
   APIConfiguration,
   ConfigurationProperties,
   ConfigurationProperty,
   ConnectorKey,
+  ConnectorIOException,
   ConnectorObject,
   GuardedString,
+  Name,
+  attr,
   JavaClass,
   JavaThrowable,
   Locale,
@@ -48,6 +57,47 @@ const LEGACY_DIR =
   '/work/shared/vectors/transcripts/legacy';
 const TST_KEY = new ConnectorKey('testbundlev1', '1.0.0.0', 'org.identityconnectors.testconnector.TstConnector');
 const WAIT_MS = 15_000;
+
+/** A connector whose search fails after three objects, and whose other operations echo what they received. */
+const PROBE_KEY = new ConnectorKey('test.legacy.probe', '1.0.0', 'LegacyProbeConnector');
+const probeCalls: Array<{ op: string; args: unknown[] }> = [];
+class ProbeConnector implements Connector {
+  init(): void {}
+  dispose(): void {}
+  async search(oc: ObjectClass, _filter: unknown, handler: (o: ConnectorObject) => Promise<boolean>): Promise<void> {
+    for (let i = 0; i < 3; i++) await handler(new ConnectorObject(oc, [new Uid(`u${i}`), new Name(`n${i}`)]));
+    throw new ConnectorIOException('backend went away');
+  }
+  async create(oc: ObjectClass, attributes: readonly unknown[]): Promise<Uid> {
+    probeCalls.push({ op: 'create', args: [oc.type, attributes.length] });
+    return new Uid('created-1');
+  }
+  async update(oc: ObjectClass, uid: Uid, attributes: readonly unknown[]): Promise<Uid> {
+    probeCalls.push({ op: 'update', args: [oc.type, uid.value, attributes.length] });
+    return new Uid(`${uid.value}-updated`);
+  }
+  async delete(oc: ObjectClass, uid: Uid): Promise<void> {
+    probeCalls.push({ op: 'delete', args: [oc.type, uid.value] });
+  }
+  async authenticate(_oc: ObjectClass, username: string, password: GuardedString): Promise<Uid> {
+    const ok = password.access((p) => p === 'secret');
+    probeCalls.push({ op: 'authenticate', args: [username, ok] });
+    return new Uid(`auth-${username}`);
+  }
+}
+const probeBundle: ConnectorBundle = {
+  bundleName: PROBE_KEY.bundleName,
+  bundleVersion: PROBE_KEY.bundleVersion,
+  connectors: [
+    {
+      name: PROBE_KEY.connectorName,
+      displayNameKey: 'probe.display',
+      configuration: [],
+      messages: { '': { 'probe.display': 'Probe' } },
+      create: () => new ProbeConnector(),
+    } as ConnectorDefinition as ConnectorDefinition<never>,
+  ],
+};
 
 // ---- socket helpers -------------------------------------------------------------------------------------------
 
@@ -222,7 +272,7 @@ describe('legacy socket protocol', () => {
   let port: number;
 
   before(async () => {
-    server = await startServer({ bundleDir: true, legacyPort: 0 });
+    server = await startServer({ bundleDir: true, bundles: [probeBundle], legacyPort: 0 });
     assert.ok(server.legacyPort !== undefined && server.legacyPort > 0, 'the legacy listener has a port');
     port = server.legacyPort;
   });
@@ -461,4 +511,171 @@ describe('legacy socket protocol', () => {
       }
     });
   });
+
+  describe('operations of an in-code connector', () => {
+    let facadeKey: string;
+    before(() => {
+      const info = server.registry.findConnectorInfo(PROBE_KEY);
+      assert.ok(info);
+      facadeKey = encodeFacadeKey(info.defaultApiConfiguration);
+    });
+
+    function op(operation: string, method: string, args: unknown[]): OperationRequest {
+      return new OperationRequest(JavaClass.of(operation), method, PROBE_KEY, facadeKey, args);
+    }
+
+    test('a search failing mid-stream: data parts, then the exception part, no OperationResponseEnd', async () => {
+      const client = await LegacyClient.connect(port);
+      try {
+        client.request(op('SearchApiOp', 'search', [ObjectClass.ACCOUNT, null, null]));
+        const got: unknown[] = [];
+        for (let i = 0; i < 4; i++) got.push(await client.next());
+        assert.deepEqual(got.slice(0, 3).map(summarize), [0, 1, 2].map((i) => ({ part: { exception: null, result: { objectClass: '__ACCOUNT__', uid: `u${i}`, attributes: ['__NAME__', '__UID__'] } } })));
+        const last = got[3];
+        assert.ok(last instanceof OperationResponsePart, 'the failure follows the data parts directly');
+        assert.equal(exceptionClass(last.exception), 'org.identityconnectors.framework.common.exceptions.ConnectorIOException');
+        assert.equal(last.exception?.message, 'backend went away');
+        assert.equal(last.result, null);
+        // The connection serves the next request.
+        client.request(new EchoMessage('still here', null));
+        const echo = await client.next();
+        assert.ok(echo instanceof EchoMessage, 'no OperationResponseEnd was left in the stream');
+      } finally {
+        client.close();
+      }
+    });
+
+    test('create, update variants, delete and authenticate reach the connector with their arguments', async () => {
+      probeCalls.length = 0;
+      const client = await LegacyClient.connect(port);
+      const final = async (): Promise<OperationResponsePart> => {
+        const p = await client.next();
+        assert.ok(p instanceof OperationResponsePart);
+        return p;
+      };
+      try {
+        client.request(op('CreateApiOp', 'create', [ObjectClass.ACCOUNT, new Set([new Name('bob'), attr('mail', 'b@x')]), null]));
+        assert.deepEqual(summarizeResult((await final()).result), { uid: 'created-1', revision: null });
+        client.request(op('UpdateApiOp', 'update', [ObjectClass.ACCOUNT, new Uid('7'), new Set([attr('mail', 'c@x')]), new OperationOptions()]));
+        assert.deepEqual(summarizeResult((await final()).result), { uid: '7-updated', revision: null });
+        client.request(op('UpdateApiOp', 'delete', [ObjectClass.ACCOUNT, new Uid('7'), null]));
+        const noMethod = await final();
+        assert.ok(noMethod.exception !== null, 'UpdateApiOp has no delete method');
+        client.request(op('DeleteApiOp', 'DELETE', [ObjectClass.ACCOUNT, new Uid('7'), null]));
+        const deleted = await final();
+        assert.equal(deleted.exception, null);
+        assert.equal(deleted.result, null);
+        client.request(op('AuthenticationApiOp', 'authenticate', [ObjectClass.ACCOUNT, 'alice', new GuardedString('secret'), null]));
+        assert.deepEqual(summarizeResult((await final()).result), { uid: 'auth-alice', revision: null });
+        client.request(op('CreateApiOp', 'create', [ObjectClass.ACCOUNT, null, null]));
+        // NullPointerException has no wire type of its own: it travels as its nearest registered one, as in Java.
+        const npe = (await final()).exception;
+        assert.equal(exceptionClass(npe), 'java.lang.RuntimeException');
+        assert.equal(npe?.message, "Parameter 'createAttributes' must not be null.");
+        client.request(op('CreateApiOp', 'create', [ObjectClass.ACCOUNT]));
+        assert.equal(exceptionClass((await final()).exception), 'java.lang.IllegalArgumentException');
+        client.request(op('CreateApiOp', 'create', ['__ACCOUNT__', new Set(), null]));
+        assert.equal(exceptionClass((await final()).exception), 'java.lang.IllegalArgumentException');
+        assert.deepEqual(probeCalls, [
+          { op: 'create', args: ['__ACCOUNT__', 2] },
+          { op: 'update', args: ['__ACCOUNT__', '7', 1] },
+          { op: 'delete', args: ['__ACCOUNT__', '7'] },
+          { op: 'authenticate', args: ['alice', true] },
+        ]);
+      } finally {
+        client.close();
+      }
+    });
+  });
 });
+
+describe('legacy listener configuration and TLS', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'rcs-legacy-'));
+    mkdirSync(path.join(dir, 'connectors'));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('connectorserver.legacyPort: unset = off, 0..65535 accepted, anything else refused', async () => {
+    const base = { installDir: dir, env: {}, overrides: { port: '0', password: 'changeit' } };
+    assert.equal(loadServerConfig(base).legacyPort, undefined);
+    assert.equal(loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: '0' } }).legacyPort, 0);
+    assert.equal(loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: '8760' } }).legacyPort, 8760);
+    assert.throws(() => loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: '70000' } }), /legacyPort/);
+    assert.throws(() => loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: 'x' } }), /legacyPort/);
+    assert.deepEqual(loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: '0' } }).warnings, []);
+
+    const running = await startFromConfig(loadServerConfig({ ...base, overrides: { ...base.overrides, legacyPort: '0', ifaddress: '127.0.0.1' } }), silentLogger());
+    try {
+      assert.ok(running.legacyPort !== undefined && running.legacyPort !== running.port);
+      const client = await LegacyClient.connect(running.legacyPort);
+      try {
+        client.request(new EchoMessage('configured', null));
+        const echo = await client.next();
+        assert.ok(echo instanceof EchoMessage);
+        assert.equal(echo.value, 'configured');
+      } finally {
+        client.close();
+      }
+    } finally {
+      await running.close();
+    }
+    const plain = await startServer({});
+    try {
+      assert.equal(plain.legacyPort, undefined, 'no legacy listener unless asked for');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('over TLS with the WebSocket listener\'s certificate', async () => {
+    const keyFile = path.join(dir, 'server.key');
+    const certFile = path.join(dir, 'server.pem');
+    await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile,
+      '-subj', '/CN=localhost', '-days', '2', '-addext', 'subjectAltName=DNS:localhost']);
+    const cert = readFileSync(certFile);
+    const running = await startServer({ legacyPort: 0, tls: { key: readFileSync(keyFile), cert } });
+    try {
+      const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+        const s = tls.connect({ port: running.legacyPort!, host: '127.0.0.1', servername: 'localhost', ca: [cert] }, () => resolve(s));
+        s.once('error', reject);
+      });
+      const writer = new LegacyStreamWriter();
+      const reader = new LegacyStreamReader();
+      const answer = new Promise<unknown>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error('no answer over TLS')), WAIT_MS);
+        socket.on('data', (c: Buffer) => {
+          reader.push(c);
+          const item = reader.next();
+          if (item) {
+            clearTimeout(t);
+            resolve(item.value);
+          }
+        });
+      });
+      for (const v of [new Locale('en'), new GuardedString('changeit'), new HelloRequest(4)]) socket.write(writer.write(v));
+      const hello = await answer;
+      socket.destroy();
+      assert.ok(hello instanceof HelloResponse);
+      assert.equal(hello.exception, null);
+      assert.equal(typeof hello.serverInfo?.get('SERVER_START_TIME'), 'bigint');
+      // The plain protocol is not spoken on the TLS port.
+      const plainBytes = await exchange(running.legacyPort!, writer.write(new Locale('en'))).catch(() => Buffer.alloc(0));
+      assert.equal(decodeAllLenient(plainBytes).length, 0);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+/** Objects of a stream that may not be a legacy stream at all (a TLS alert): none when it is not. */
+function decodeAllLenient(bytes: Uint8Array): unknown[] {
+  try {
+    return decodeAll(bytes);
+  } catch {
+    return [];
+  }
+}
