@@ -14,6 +14,8 @@ export type { SocketHolder, RemoteRequest, LocalRequest } from './connection-gro
 export { createSessionIdentity } from './session-keys.ts';
 export type { SessionIdentity } from './session-keys.ts';
 export * from './messages-util.ts';
+export { LegacySession, LEGACY_PAUSE_INTERVAL } from './legacy-session.ts';
+export type { LegacySessionOptions, LegacySessionEnd } from './legacy-session.ts';
 
 /** The server side of the protocol: answers handshakes and serves the registry's connectors to every peer. */
 export function createRpcEngine(options: RpcEngineOptions): RpcEngine {

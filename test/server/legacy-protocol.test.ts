@@ -4,12 +4,11 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import tls from 'node:tls';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startFromConfig, startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { loadServerConfig } from '../../src/server/config/load-config.ts';
 import { silentLogger } from '../../src/server/logger.ts';
@@ -50,11 +49,9 @@ import {
   OperationResponsePart,
   OperationResponsePause,
 } from '../../src/wire/legacy/index.ts';
+import { sharedPath } from '../support/shared.ts';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const LEGACY_DIR =
-  [path.resolve(REPO_ROOT, '../shared/vectors/transcripts/legacy'), '/work/shared/vectors/transcripts/legacy'].find((d) => existsSync(d)) ??
-  '/work/shared/vectors/transcripts/legacy';
+const LEGACY_DIR = sharedPath('vectors/transcripts/legacy');
 const TST_KEY = new ConnectorKey('testbundlev1', '1.0.0.0', 'org.identityconnectors.testconnector.TstConnector');
 const WAIT_MS = 15_000;
 
