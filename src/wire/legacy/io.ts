@@ -135,7 +135,10 @@ export class ByteWriter {
 
 /** Thrown (internally) by a streaming cursor that ran out of buffered bytes: wait for more input. */
 export class NeedMoreData extends Error {
-  constructor() {
+  constructor(
+    /** Buffer position the read needed to reach: nothing can complete before the buffer ends there. */
+    readonly neededEnd: number,
+  ) {
     super('more data needed');
   }
 }
@@ -181,7 +184,7 @@ export class Cursor {
   }
 
   private shortOf(n: number, what: string, suffix: string): never {
-    if (this.streaming) throw new NeedMoreData();
+    if (this.streaming) throw new NeedMoreData(this.pos + n);
     const owner = this.owner === undefined ? '' : `${this.owner}${this.anonymousField ? ' ' : '.'}`;
     throw new LegacyFormatError('TRUNCATED', `truncated data: ${owner}${what}${suffix} needs ${n} bytes, ${this.end - this.pos} left at offset ${this.pos}`);
   }

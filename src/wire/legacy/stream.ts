@@ -71,6 +71,11 @@ export class LegacyStreamReader {
   private end = 0;
   private failure: LegacyFormatError | null = null;
   private readonly maxObjectBytes: number;
+  /**
+   * Bytes (from `start`) an incomplete object is known to need. An object is re-parsed from its beginning, so
+   * without this a large object arriving in many chunks would cost quadratic time.
+   */
+  private needed = 0;
 
   constructor(options: LegacyStreamReaderOptions = {}) {
     this.maxObjectBytes = options.maxObjectBytes ?? 64 * 1024 * 1024;
@@ -112,16 +117,18 @@ export class LegacyStreamReader {
 
   private read(mode: 'typed' | 'tree'): { value: unknown } | undefined {
     if (this.failure) throw this.failure;
-    if (this.start === this.end) return undefined;
+    if (this.start === this.end || this.end - this.start < this.needed) return undefined;
     const cur = new Cursor(this.buf, this.start, this.end, true);
     try {
       const value = mode === 'typed' ? this.decoder.readTopLevel(cur, 'typed') : this.decoder.readTopLevel(cur, 'tree');
       this.start = cur.pos;
       if (this.start === this.end) this.start = this.end = 0;
+      this.needed = 0;
       return { value };
     } catch (err) {
       if (err instanceof NeedMoreData) {
-        if (this.end - this.start > this.maxObjectBytes) {
+        this.needed = err.neededEnd - this.start;
+        if (this.end - this.start > this.maxObjectBytes || this.needed > this.maxObjectBytes) {
           this.failure = new LegacyFormatError('BAD_LENGTH', `object larger than ${this.maxObjectBytes} bytes`);
           throw this.failure;
         }
