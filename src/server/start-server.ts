@@ -204,3 +204,36 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
     logger,
   });
 }
+
+/**
+ * What `rcs run --check` does: everything startup does short of listening (configuration, bundles, keystores), so
+ * an operator can validate a change before restarting. Returns summary lines; throws what startup would throw.
+ */
+export async function checkConfig(config: ServerConfig, logger: Logger): Promise<string[]> {
+  const lines = [
+    `configuration: ${config.propertiesFile ?? '(defaults)'}`,
+    `listen: ${config.useSsl ? 'wss' : 'ws'}://${config.ifaddress ?? '0.0.0.0'}:${config.port}/openicf` +
+      (config.legacyPort !== undefined ? `, legacy protocol on port ${config.legacyPort}` : ''),
+  ];
+  if (config.useSsl) {
+    if (!config.tls) throw new Error('connectorserver.usessl=true needs connectorserver.keyStoreFile');
+    const { loadServerTlsOptions } = await import('./tls/server-tls.ts');
+    const loaded = await loadServerTlsOptions(config.tls);
+    lines.push(`tls: ${loaded.summary}`, ...loaded.warnings.map((w) => `warning: ${w}`));
+  }
+  const registry = await createConnectorRegistry({
+    bundleDir: config.bundleDir,
+    libDir: config.libDir,
+    maxFacadeLifeTimeMinutes: config.maxFacadeLifeTimeMinutes,
+    logger,
+  });
+  try {
+    const infos = registry.connectorInfos();
+    lines.push(`connectors (${infos.length}) from ${config.bundleDir}:`);
+    for (const i of infos) lines.push(`  ${i.connectorKey.bundleName}:${i.connectorKey.bundleVersion}:${i.connectorKey.connectorName}`);
+  } finally {
+    await registry.dispose();
+  }
+  lines.push(...config.warnings.map((w) => `warning: ${w}`));
+  return lines;
+}

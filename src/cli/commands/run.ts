@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadServerConfig, ConfigError } from '../../server/config/load-config.ts';
 import { createLogger } from '../../server/logger.ts';
-import { startFromConfig } from '../../server/start-server.ts';
+import { checkConfig, startFromConfig } from '../../server/start-server.ts';
 import { installDir } from '../install-dir.ts';
 
 interface RunArgs {
@@ -13,6 +13,7 @@ interface RunArgs {
   libDir?: string;
   logLevel?: string;
   define?: string[];
+  check?: boolean;
 }
 
 const command: CommandModule<object, RunArgs> = {
@@ -26,6 +27,10 @@ const command: CommandModule<object, RunArgs> = {
       .option('bundle-dir', { type: 'string', describe: 'Overrides connectorserver.bundleDir' })
       .option('lib-dir', { type: 'string', describe: 'Overrides connectorserver.libDir' })
       .option('log-level', { type: 'string', describe: 'Overrides connectorserver.logLevel' })
+      .option('check', {
+        type: 'boolean',
+        describe: 'Check the configuration, the bundles and the keystores, print a summary and exit (0 = ready to run)',
+      })
       .option('define', {
         alias: 'D',
         type: 'string',
@@ -53,6 +58,11 @@ const command: CommandModule<object, RunArgs> = {
     });
     const logger = createLogger({ level: config.logLevel });
     for (const w of config.warnings) logger.warn(w);
+    if (args.check) {
+      const summary = await checkConfig(config, logger);
+      process.stdout.write(summary.join('\n') + '\n');
+      return;
+    }
     const server = await startFromConfig(config, logger);
     logger.info(
       {
