@@ -23,6 +23,8 @@ export interface RpcEngine {
   drain(timeoutMs: number): Promise<void>;
   /** Cancels everything and forgets all sessions (sockets are closed by the server). */
   close(): Promise<void>;
+  /** Operation counters, durations and gauges, for monitoring. */
+  metrics?(): EngineMetrics;
 }
 
 export interface RpcEngineOptions {
@@ -32,4 +34,32 @@ export interface RpcEngineOptions {
   controlIntervalMs?: number;
   /** How long a session whose sockets all closed is kept (its operations keep running), in ms. Default 12 min. */
   sessionLingerMs?: number;
+}
+
+/** Upper bounds (seconds) of the operation duration histogram buckets; +Inf is implied. */
+export const OPERATION_DURATION_BUCKETS: readonly number[] = [
+  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+/** Durations of one operation: `bucketCounts[i]` counts durations <= `OPERATION_DURATION_BUCKETS[i]` (cumulative). */
+export interface DurationHistogram {
+  operation: string;
+  bucketCounts: readonly number[];
+  /** Sum of all durations, in seconds. */
+  sum: number;
+  count: number;
+}
+
+/**
+ * A snapshot of the engine's operation accounting since it started. `outcome` is `ok`, `cancelled`, or the simple
+ * name of the Java exception class the peer was answered with (e.g. `UnknownUidException`).
+ */
+export interface EngineMetrics {
+  operations: ReadonlyArray<{ operation: string; outcome: string; count: number }>;
+  durationBuckets: readonly number[];
+  durations: readonly DurationHistogram[];
+  /** Objects (search) and deltas (sync) sent to peers. */
+  objectsStreamed: ReadonlyArray<{ operation: string; count: number }>;
+  inFlightOperations: number;
+  sessions: number;
 }

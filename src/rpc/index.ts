@@ -6,7 +6,9 @@ import type { RpcEngine, RpcEngineOptions, SocketInfo } from './engine-types.ts'
 import type { WebSocket } from 'ws';
 import { RpcPeer } from './peer.ts';
 
-export type { RpcEngine, RpcEngineOptions, SocketInfo } from './engine-types.ts';
+export type { RpcEngine, RpcEngineOptions, SocketInfo, EngineMetrics, DurationHistogram } from './engine-types.ts';
+export { OPERATION_DURATION_BUCKETS } from './engine-types.ts';
+export { OperationMetrics } from './local-operations.ts';
 export { RpcPeer, decodeConnectorInfos, DEFAULT_CONTROL_INTERVAL_MS, DEFAULT_GROUP_LINGER_MS } from './peer.ts';
 export type { RpcPeerOptions, PeerRole } from './peer.ts';
 export { ConnectionGroup, DEFAULT_HIGH_WATER_MARK } from './connection-group.ts';
@@ -34,5 +36,6 @@ export function createRpcEngine(options: RpcEngineOptions): RpcEngine {
     sessionCount: () => peer.groups.size,
     drain: (timeoutMs: number) => peer.drain(timeoutMs),
     close: () => peer.close(),
+    metrics: () => peer.metricsSnapshot(),
   };
 }

@@ -8,6 +8,8 @@ import * as pb from '../wire/protobuf/index.ts';
 import {
   ConnectorException,
   NullPointerException,
+  RemoteWrappedException,
+  toJavaThrowable,
   CreateBatchTask,
   DeleteBatchTask,
   GuardedString,
@@ -25,6 +27,7 @@ import {
 import type { CallOptions, ConnectorFacade, ConnectorRegistry, UpdateMode } from '../framework/facade-types.ts';
 import type { Logger } from 'pino';
 import type { ConnectionGroup, LocalRequest } from './connection-group.ts';
+import { OPERATION_DURATION_BUCKETS, type DurationHistogram, type EngineMetrics } from './engine-types.ts';
 import {
   attributeSetFromLegacy,
   connectorKeyFromProto,
@@ -49,6 +52,69 @@ export interface OperationHost {
   readonly registry: ConnectorRegistry | null;
   readonly logger: Logger;
   receiveConfigurationChange(group: ConnectionGroup, facadeKey: Uint8Array, event: pb.ConfigurationChangeEvent): void;
+  /** Where operation outcomes and durations are counted, when the host keeps count. */
+  readonly metrics?: OperationMetrics;
+}
+
+// ---- accounting ---------------------------------------------------------------------------------------------------
+
+interface HistogramCells {
+  /** Non-cumulative: cell i counts durations in (bound[i-1], bound[i]]; the last cell is (last bound, +Inf). */
+  cells: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * Counters of the operations executed for peers: outcomes, durations and streamed objects. Plain numbers in Maps,
+ * so the cost per operation is a few lookups; nothing here holds a key, a configuration value or an object.
+ */
+export class OperationMetrics {
+  private readonly outcomes = new Map<string, Map<string, number>>();
+  private readonly histograms = new Map<string, HistogramCells>();
+  private readonly streamed = new Map<string, number>();
+
+  /** One finished (or refused) operation; `outcome` is `ok`, `cancelled` or a Java exception's simple name. */
+  recordOutcome(operation: string, outcome: string): void {
+    let byOutcome = this.outcomes.get(operation);
+    if (!byOutcome) this.outcomes.set(operation, (byOutcome = new Map()));
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
+  }
+
+  recordDuration(operation: string, seconds: number): void {
+    let h = this.histograms.get(operation);
+    if (!h) this.histograms.set(operation, (h = { cells: new Array<number>(OPERATION_DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 }));
+    let i = 0;
+    while (i < OPERATION_DURATION_BUCKETS.length && seconds > OPERATION_DURATION_BUCKETS[i]!) i++;
+    h.cells[i]! += 1;
+    h.sum += seconds;
+    h.count += 1;
+  }
+
+  recordStreamed(operation: string): void {
+    this.streamed.set(operation, (this.streamed.get(operation) ?? 0) + 1);
+  }
+
+  snapshot(): Omit<EngineMetrics, 'inFlightOperations' | 'sessions'> {
+    const operations: Array<{ operation: string; outcome: string; count: number }> = [];
+    for (const [operation, byOutcome] of this.outcomes) {
+      for (const [outcome, count] of byOutcome) operations.push({ operation, outcome, count });
+    }
+    const durations: DurationHistogram[] = [];
+    for (const [operation, h] of this.histograms) {
+      let running = 0;
+      const bucketCounts = OPERATION_DURATION_BUCKETS.map((_, i) => (running += h.cells[i]!));
+      durations.push({ operation, bucketCounts, sum: h.sum, count: h.count });
+    }
+    const objectsStreamed = [...this.streamed].map(([operation, count]) => ({ operation, count }));
+    return { operations, durationBuckets: OPERATION_DURATION_BUCKETS, durations, objectsStreamed };
+  }
+}
+
+/** The simple name of the Java exception class a failure is answered with (as exceptionToProto names it). */
+export function failureOutcome(err: unknown): string {
+  const javaClass = err instanceof RemoteWrappedException ? err.remoteClass : toJavaThrowable(err).javaClass;
+  return javaClass.slice(javaClass.lastIndexOf('.') + 1) || 'ConnectorException';
 }
 
 type OperationResponseInit = MessageInitShape<typeof pb.OperationResponseSchema>;
@@ -87,19 +153,29 @@ export function processOperationRequest(host: OperationHost, group: ConnectionGr
   const info = host.registry?.findConnectorInfo(connectorKey);
   if (!info || !host.registry) {
     host.logger.info({ connectorKey: connectorKey.toString() }, 'operation for an unknown connector');
+    host.metrics?.recordOutcome(operationName(req) ?? 'unknown', 'ConnectorException');
     sendError(new ConnectorException(`Connector not found: ${connectorKeyText(keyMsg)} `));
     return;
   }
   const operation = operationName(req);
   if (!operation) {
+    host.metrics?.recordOutcome('unknown', 'ConnectorException');
     sendError(new ConnectorException('Unknown OperationRequest'));
     return;
   }
   const local = group.registerLocal(id, operation);
   if (!local) {
     host.logger.debug({ messageId: id.toString(), operation }, 'operation cancelled before it started');
+    host.metrics?.recordOutcome(operation, 'cancelled');
     return;
   }
+  const metrics = host.metrics;
+  const started = performance.now();
+  const finished = (outcome: string): void => {
+    if (!metrics) return;
+    metrics.recordOutcome(operation, outcome);
+    metrics.recordDuration(operation, (performance.now() - started) / 1000);
+  };
   const facadeKey = new TextDecoder().decode(req.connectorFacadeKey);
   const registry = host.registry;
   const log = host.logger.child({ session: group.peerSessionId, messageId: id.toString(), operation, connectorKey: connectorKey.toString() });
@@ -110,12 +186,14 @@ export function processOperationRequest(host: OperationHost, group: ConnectionGr
       group.facadeKeys.add(facadeKey);
       const call: CallOptions = { signal: local.abort.signal };
       if (req.locale) call.locale = localeFromProto(req.locale);
-      const response = await runOperation(facade, req, call, group, id, local);
+      const response = await runOperation(facade, req, call, group, id, local, metrics);
       group.finishLocal(local);
+      finished('ok');
       if (response) group.send(create(pb.RemoteMessageSchema, { messageId: id, response: { operationResponse: response } }));
       log.debug({}, 'operation finished');
     } catch (err) {
       group.finishLocal(local);
+      finished(local.abort.signal.aborted ? 'cancelled' : failureOutcome(err));
       log.debug({ err: err instanceof Error ? err.message : String(err) }, 'operation failed');
       const final = local.abort.signal.aborted ? cancelledStreamEnd(operation, local.partsSent) : undefined;
       // A cancelled search/sync ends like Java's: the connector stopped, the final message still goes out.
@@ -199,6 +277,7 @@ async function runOperation(
   group: ConnectionGroup,
   id: bigint,
   local: LocalRequest,
+  metrics: OperationMetrics | undefined,
 ): Promise<OperationResponseInit | null> {
   const signal = local.abort.signal;
   if (req.batchOpRequest) {
@@ -297,6 +376,7 @@ async function runOperation(
           respond(id, { searchOpResponse: { sequence, connectorObject: connectorObjectToProto(object) } }),
           signal,
         );
+        if (sent) metrics?.recordStreamed('search');
         // No socket of the session left: stop the connector's iteration, as Java does.
         return sent && !signal.aborted;
       },
@@ -328,6 +408,7 @@ async function runOperation(
             respond(id, { syncOpResponse: { sync: { sequence, syncDelta: syncDeltaToProto(delta) } } }),
             signal,
           );
+          if (sent) metrics?.recordStreamed('sync');
           return sent && !signal.aborted;
         },
         options(s.options),

@@ -12,11 +12,11 @@ import type { Logger } from 'pino';
 import * as pb from '../wire/protobuf/index.ts';
 import { ConnectionBrokenException, ConnectorException, ConnectorInfo, ConfigurationProperty } from '../model/index.ts';
 import type { ConnectorRegistry } from '../framework/facade-types.ts';
-import type { SocketInfo } from './engine-types.ts';
+import type { EngineMetrics, SocketInfo } from './engine-types.ts';
 import { ConnectionGroup, type SocketHolder } from './connection-group.ts';
 import { createSessionIdentity, type SessionIdentity } from './session-keys.ts';
 import { exceptionToProto, fromLegacy, toLegacy } from './messages-util.ts';
-import { processOperationRequest } from './local-operations.ts';
+import { OperationMetrics, processOperationRequest } from './local-operations.ts';
 
 /** Java forgets a session 12 minutes after its last socket left. */
 export const DEFAULT_GROUP_LINGER_MS = 12 * 60_000;
@@ -82,6 +82,8 @@ function salvageHeader(bytes: Uint8Array): { messageId: bigint; isRequest: boole
 export class RpcPeer {
   readonly identity: SessionIdentity;
   readonly groups = new Map<string, ConnectionGroup>();
+  /** Accounting of the operations this side executes for its peers. */
+  readonly metrics = new OperationMetrics();
   private readonly holders = new Set<SocketHolder>();
   private readonly controlTimer: NodeJS.Timeout | null;
   private readonly lingerMs: number;
@@ -373,6 +375,11 @@ export class RpcPeer {
     let n = 0;
     for (const g of this.groups.values()) n += g.localRequests.size;
     return n;
+  }
+
+  /** Operation counters plus the current in-flight and session gauges. */
+  metricsSnapshot(): EngineMetrics {
+    return { ...this.metrics.snapshot(), inFlightOperations: this.inFlightOperations(), sessions: this.groups.size };
   }
 
   async drain(timeoutMs: number): Promise<void> {

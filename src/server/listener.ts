@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { RpcEngine } from '../rpc/engine-types.ts';
 import { authenticateUpgrade, BASIC_REALM } from './auth/basic-auth.ts';
 import { AuthThrottle } from './auth/throttle.ts';
+import { METRICS_CONTENT_TYPE, METRICS_PATH } from './metrics.ts';
 
 export const OPENICF_PATH = '/openicf';
 export const OPENICF_SUBPROTOCOL = 'v1.openicf.forgerock.org';
@@ -40,6 +41,8 @@ export interface ListenerOptions {
   authFailureWindowSeconds: number;
   /** Extra readiness facts for GET /health. */
   healthInfo?: () => Record<string, unknown>;
+  /** Body of GET /metrics (Prometheus text format); absent = /metrics answers 404. */
+  metricsText?: () => string;
 }
 
 interface SocketState {
@@ -52,6 +55,7 @@ export class Listener {
   private readonly wss: WebSocketServer;
   private readonly throttle: AuthThrottle;
   private readonly sockets = new Map<WebSocket, SocketState>();
+  private readonly authFailures = new Map<number, number>();
   private pingTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private draining = false;
@@ -94,6 +98,15 @@ export class Listener {
 
   get connectionCount(): number {
     return this.sockets.size;
+  }
+
+  /** Upgrades refused for authentication since the listener started, by HTTP status (401, 403, 429). */
+  authFailureCounts(): ReadonlyMap<number, number> {
+    return this.authFailures;
+  }
+
+  private countAuthFailure(status: number): void {
+    this.authFailures.set(status, (this.authFailures.get(status) ?? 0) + 1);
   }
 
   /** Stops accepting connections and upgrades; existing sockets stay open. */
@@ -167,6 +180,20 @@ export class Listener {
       res.end(body);
       return;
     }
+    if (req.method === 'GET' && path === METRICS_PATH && this.options.metricsText) {
+      let body: string;
+      try {
+        body = this.options.metricsText();
+      } catch (err) {
+        this.options.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'metrics rendering failed');
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end('Internal Server Error\n');
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': METRICS_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+      res.end(body);
+      return;
+    }
     if (path === OPENICF_PATH) {
       // A plain GET without upgrade: answered so that health checks grepping for the server name keep working.
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
@@ -186,12 +213,14 @@ export class Listener {
     const wait = this.throttle.retryAfterMs(address);
     if (wait > 0) {
       this.options.logger.warn({ address }, 'authentication throttled');
+      this.countAuthFailure(429);
       return rejectUpgrade(socket, 429, 'Too Many Requests', { 'Retry-After': String(Math.ceil(wait / 1000)) });
     }
     const outcome = authenticateUpgrade(req.headers.authorization, this.options.keyHash);
     if (!outcome.ok) {
       this.throttle.recordFailure(address);
       this.options.logger.warn({ address, status: outcome.status, reason: outcome.reason }, 'authentication failed');
+      this.countAuthFailure(outcome.status === 401 ? 401 : 403);
       if (outcome.status === 401) {
         return rejectUpgrade(socket, 401, 'Unauthorized', { 'WWW-Authenticate': `Basic realm="${BASIC_REALM}"` });
       }

@@ -14,6 +14,7 @@ import { computeKeyHash } from './auth/key-hash.ts';
 import { Listener, OPENICF_PATH, type ListenerTlsOptions } from './listener.ts';
 import { LegacyListener } from './legacy-listener.ts';
 import { silentLogger } from './logger.ts';
+import { renderMetrics } from './metrics.ts';
 import type { ServerConfig } from './config/types.ts';
 
 /** Directory of the connector bundles shipped with this package. */
@@ -56,6 +57,8 @@ export interface StartServerOptions {
    * It binds to `host` and uses `tls` like the WebSocket listener.
    */
   legacyPort?: number;
+  /** Serve GET /metrics (Prometheus text format, no authentication); default true. */
+  metrics?: boolean;
   logger?: Logger;
 }
 
@@ -109,7 +112,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const engine = createRpcEngine({ registry, logger, controlIntervalMs: options.controlIntervalMs });
   const keyHash = options.keyHash ?? computeKeyHash(options.key ?? 'changeit');
-  const listener = new Listener({
+  const listener: Listener = new Listener({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     keyHash,
@@ -122,6 +125,18 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     authFailureLimit: options.authFailureLimit ?? 10,
     authFailureWindowSeconds: options.authFailureWindowSeconds ?? 60,
     healthInfo: () => ({ connectors: registry.connectorInfos().length, sessions: engine.sessionCount() }),
+    ...(options.metrics === false
+      ? {}
+      : {
+          metricsText: (): string =>
+            renderMetrics({
+              engineMetrics: engine.metrics ? () => engine.metrics!() : undefined,
+              openConnections: () => listener.connectionCount,
+              authFailures: () => listener.authFailureCounts(),
+              connectorsLoaded: () => registry.connectorInfos().length,
+              startTime,
+            }),
+        }),
   });
   let port: number | undefined;
   let legacyListener: LegacyListener | undefined;
@@ -201,6 +216,7 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
     authFailureWindowSeconds: config.authFailureWindowSeconds,
     maxFacadeLifeTimeMinutes: config.maxFacadeLifeTimeMinutes,
     ...(config.legacyPort === undefined ? {} : { legacyPort: config.legacyPort }),
+    metrics: config.metrics,
     logger,
   });
 }

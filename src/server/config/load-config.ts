@@ -45,7 +45,7 @@ export const SERVER_MODE_PROPERTIES = [
 /** Properties of this server only. */
 export const EXTENSION_PROPERTIES = [
   'keyStoreAlias', 'requireClientCertificate', 'maxMessageSize', 'idleTimeout', 'drainTimeout', 'authFailureLimit',
-  'authFailureWindow', 'logLevel', 'legacyPort',
+  'authFailureWindow', 'logLevel', 'legacyPort', 'metrics',
 ].map((name) => PREFIX + name);
 
 /** Properties of the Java server's client mode (it dials out to IDM): accepted, ignored with one warning. */
@@ -300,6 +300,7 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
     maxFacadeLifeTimeMinutes: settings.integer(PREFIX + 'maxFacadeLifeTime', 120, 1, 525_600),
     authFailureLimit: settings.integer(PREFIX + 'authFailureLimit', 10, 1, 1_000_000),
     authFailureWindowSeconds: settings.integer(PREFIX + 'authFailureWindow', 60, 1, 86_400),
+    metrics: settings.boolean(PREFIX + 'metrics', true),
     logLevel,
     warnings,
   };
