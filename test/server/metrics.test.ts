@@ -10,8 +10,10 @@ import { renderMetrics, METRICS_CONTENT_TYPE } from '../../src/server/metrics.ts
 import { silentLogger } from '../../src/server/logger.ts';
 import { computeKeyHash } from '../../src/server/auth/key-hash.ts';
 import { RcsClient } from '../../src/client/index.ts';
-import { ConnectorKey, ObjectClass, RemoteWrappedException, Uid, UnknownUidException, attr } from '../../src/model/index.ts';
-import { basicAuth, openSocket } from '../support/raw-peer.ts';
+import { ConnectorKey, ObjectClass, OperationOptions, RemoteWrappedException, Uid, UnknownUidException, attr } from '../../src/model/index.ts';
+import { encodeFacadeKey, serializeLegacy } from '../../src/wire/legacy/index.ts';
+import { create, encodeRemoteMessage, RemoteMessageSchema } from '../../src/wire/protobuf/index.ts';
+import { basicAuth, FrameQueue, handshake, openSocket } from '../support/raw-peer.ts';
 
 const MEMORY = new ConnectorKey('org.openicf.rcs.memory', '1.0.0.0', 'org.openicf.rcs.memory.MemoryConnector');
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -172,6 +174,41 @@ test('GET /metrics counts exactly the operations, outcomes and refused upgrades,
     }
   } finally {
     await client.close();
+    await server.close();
+  }
+});
+
+test('a search the peer cancels is counted as cancelled, with the objects it streamed', async () => {
+  const server = await startServer({ bundleDir: true });
+  const ws = await openSocket(server.url);
+  try {
+    const frames = new FrameQueue(ws);
+    await handshake(ws, frames);
+    const bench = { bundleName: 'org.openicf.rcs.benchmark', bundleVersion: '1.0.0.0', connectorName: 'org.openicf.rcs.benchmark.BenchmarkConnector' };
+    const info = server.registry.connectorInfos().find((i) => i.connectorKey.connectorName === bench.connectorName)!;
+    info.defaultApiConfiguration.configurationProperties.setValue('numResults', 100_000);
+    const facadeKey = new TextEncoder().encode(encodeFacadeKey(info.defaultApiConfiguration));
+    const options = serializeLegacy(new OperationOptions(new Map([['delay', 20]])));
+    const id = 11n;
+    ws.send(encodeRemoteMessage(create(RemoteMessageSchema, {
+      messageId: id,
+      request: { operationRequest: { connectorKey: bench, connectorFacadeKey: facadeKey, searchOpRequest: { objectClass: '__ACCOUNT__', options } } },
+    })));
+    for (let i = 0; i < 2; i++) {
+      await frames.next((m) => m.messageId === id && m.response?.operationResponse?.searchOpResponse?.connectorObject !== undefined);
+    }
+    ws.send(encodeRemoteMessage(create(RemoteMessageSchema, { messageId: id, request: { cancelOpRequest: {} } })));
+    const final = await frames.next((m) => m.messageId === id && m.response?.operationResponse?.searchOpResponse !== undefined && m.response.operationResponse.searchOpResponse.connectorObject === undefined);
+    const sequence = Number(final.response!.operationResponse!.searchOpResponse!.sequence);
+
+    const e = parseExposition(await (await getMetrics(server.port)).text());
+    const operations = find(e, 'rcs_operations_total').map((s) => `${s.labels['operation']}/${s.labels['outcome']}=${s.value}`);
+    assert.deepEqual(operations, ['search/cancelled=1']);
+    assert.equal(value(e, 'rcs_objects_streamed_total', { operation: 'search' }), sequence);
+    assert.ok(sequence >= 2);
+    assert.equal(value(e, 'rcs_operations_in_flight'), 0);
+  } finally {
+    ws.close();
     await server.close();
   }
 });
