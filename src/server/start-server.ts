@@ -216,7 +216,7 @@ export async function startFromConfig(config: ServerConfig, logger: Logger): Pro
     authFailureWindowSeconds: config.authFailureWindowSeconds,
     maxFacadeLifeTimeMinutes: config.maxFacadeLifeTimeMinutes,
     ...(config.legacyPort === undefined ? {} : { legacyPort: config.legacyPort }),
-    metrics: config.metrics,
+    metrics: config.metrics ?? true,
     logger,
   });
 }

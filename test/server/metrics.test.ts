@@ -245,7 +245,12 @@ test('connectorserver.metrics is read from the configuration (default true, fals
   try {
     mkdirSync(path.join(dir, 'connectors'));
     const base = { 'connectorserver.port': '0', 'connectorserver.ifaddress': '127.0.0.1', 'connectorserver.key': computeKeyHash('changeit') };
-    assert.equal(loadServerConfig({ installDir: dir, env: {}, overrides: base }).metrics, true);
+    assert.equal(loadServerConfig({ installDir: dir, env: {}, overrides: base }).metrics ?? true, true);
+    assert.equal(loadServerConfig({ installDir: dir, env: {}, overrides: { ...base, 'connectorserver.metrics': 'true' } }).metrics, true);
+    assert.throws(
+      () => loadServerConfig({ installDir: dir, env: {}, overrides: { ...base, 'connectorserver.metrics': 'maybe' } }),
+      (err: Error & { property?: string }) => err.name === 'ConfigError' && err.property === 'connectorserver.metrics',
+    );
     const config = loadServerConfig({ installDir: dir, env: {}, overrides: { ...base, 'connectorserver.metrics': 'false' } });
     assert.equal(config.metrics, false);
     assert.deepEqual(config.warnings, []);

@@ -300,7 +300,6 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
     maxFacadeLifeTimeMinutes: settings.integer(PREFIX + 'maxFacadeLifeTime', 120, 1, 525_600),
     authFailureLimit: settings.integer(PREFIX + 'authFailureLimit', 10, 1, 1_000_000),
     authFailureWindowSeconds: settings.integer(PREFIX + 'authFailureWindow', 60, 1, 86_400),
-    metrics: settings.boolean(PREFIX + 'metrics', true),
     logLevel,
     warnings,
   };
@@ -310,6 +309,8 @@ export function loadServerConfig(opts: LoadServerConfigOptions): ServerConfig {
   if (settings.string(PREFIX + 'legacyPort') !== undefined) {
     config.legacyPort = settings.integer(PREFIX + 'legacyPort', 0, 0, 65535);
   }
+  // Set only when configured, so the default (served) leaves the configuration as it was.
+  if (settings.string(PREFIX + 'metrics') !== undefined) config.metrics = settings.boolean(PREFIX + 'metrics', true);
   const loggerClass = settings.string(PREFIX + 'loggerClass');
   if (loggerClass !== undefined) config.loggerClass = loggerClass;
   return config;

@@ -53,8 +53,8 @@ export interface ServerConfig {
   authFailureWindowSeconds: number;
   /** Port of the legacy (pre-WebSocket) socket protocol; undefined = not served, 0 = a free port. */
   legacyPort?: number;
-  /** Serve GET /metrics (Prometheus text format, no authentication). */
-  metrics: boolean;
+  /** Serve GET /metrics (Prometheus text format, no authentication); undefined = true. */
+  metrics?: boolean;
   /** pino level: trace, debug, info, warn, error, fatal, silent. */
   logLevel: string;
   /** The configured loggerClass (accepted for compatibility; logging always goes through pino). */
