@@ -14,6 +14,8 @@ import type { SocketInfo } from './engine-types.ts';
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
 /** How long a cancel that arrived before its request suppresses that request (Java: 60 s). */
 export const PENDING_CANCEL_TTL_MS = 60_000;
+/** Most early cancels remembered at once; the peer chooses their ids, so the oldest are forgotten beyond this. */
+export const MAX_PENDING_CANCELS = 10_000;
 /** After this many inconsistent control checks a request is terminated (Java: 3). */
 export const MAX_INCONSISTENCY = 3;
 
@@ -49,6 +51,7 @@ export class ConnectionGroup {
   private lastRequestId = 0n;
   readonly localRequests = new Map<bigint, LocalRequest>();
   readonly remoteRequests = new Map<bigint, RemoteRequest>();
+  /** Early cancels by id, in insertion order, which is also expiry order (a repeated id is re-inserted). */
   private readonly pendingCancels = new Map<bigint, number>();
   /** Facade keys the peer used (configuration-change events go to the groups that use a facade). */
   readonly facadeKeys = new Set<string>();
@@ -202,7 +205,12 @@ export class ConnectionGroup {
   /** A CancelOpRequest from the peer: abort the operation, and remember the id in case its request is late. */
   receiveCancel(id: bigint): void {
     this.purgePendingCancels();
+    this.pendingCancels.delete(id);
     this.pendingCancels.set(id, Date.now() + PENDING_CANCEL_TTL_MS);
+    if (this.pendingCancels.size > MAX_PENDING_CANCELS) {
+      const oldest = this.pendingCancels.keys().next();
+      if (!oldest.done) this.pendingCancels.delete(oldest.value);
+    }
     const local = this.localRequests.get(id);
     if (local) {
       this.localRequests.delete(id);
@@ -211,9 +219,18 @@ export class ConnectionGroup {
     }
   }
 
+  /** Number of early cancels remembered now. */
+  get pendingCancelCount(): number {
+    return this.pendingCancels.size;
+  }
+
+  /** Drops expired early cancels; they expire in insertion order, so the scan stops at the first live one. */
   private purgePendingCancels(): void {
     const now = Date.now();
-    for (const [id, expiry] of this.pendingCancels) if (expiry <= now) this.pendingCancels.delete(id);
+    for (const [id, expiry] of this.pendingCancels) {
+      if (expiry > now) break;
+      this.pendingCancels.delete(id);
+    }
   }
 
   // ---- connector infos and consistency --------------------------------------------------------------------------
