@@ -61,6 +61,8 @@ export class ConnectionGroup {
   private infos: ConnectorInfo[] | null = null;
   private infoWaiters: Array<(infos: ConnectorInfo[]) => void> = [];
   private lingerTimer: NodeJS.Timeout | null = null;
+  /** The one wait for a socket to drain that every back-pressured stream of this group shares. */
+  private drainWait: Promise<void> | null = null;
   closed = false;
 
   constructor(
@@ -133,8 +135,23 @@ export class ConnectionGroup {
         const socket = open[this.roundRobin++ % open.length]!;
         if (socket.ws.bufferedAmount < highWaterMark) return trySend(socket.ws, bytes, this.logger);
       }
-      await waitForDrain(open, signal);
+      await this.waitForAnyDrain(open, signal);
     }
+  }
+
+  /** Shares one set of socket listeners among concurrent waiters (one per stream would pile up on the socket). */
+  private waitForAnyDrain(open: SocketHolder[], signal?: AbortSignal): Promise<void> {
+    if (!this.drainWait) this.drainWait = waitForDrain(open).finally(() => (this.drainWait = null));
+    const shared = this.drainWait;
+    if (!signal) return shared;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      void shared.then(done);
+    });
   }
 
   /** An error response for a request of the peer. */
