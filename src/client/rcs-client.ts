@@ -320,14 +320,23 @@ export class RcsClient {
       }
     }
     const facadeKey = encodeFacadeKey(configuration);
-    const facade = new RemoteConnectorFacade(info, configuration, facadeKey, {
+    return new RemoteConnectorFacade(info, configuration, facadeKey, {
       pickGroup: (i) => this.pickGroup(i),
       defaultLocale: this.defaultLocale,
+      watchConfigurationChanges: (facade, watch) => this.watchConfigurationChanges(facade, watch),
     });
-    let set = this.facades.get(facadeKey);
-    if (!set) this.facades.set(facadeKey, (set = new Set()));
-    set.add(facade);
-    return facade;
+  }
+
+  /** Facades with configuration-change listeners, by facade key (the key such events carry). */
+  private watchConfigurationChanges(facade: RemoteConnectorFacade, watch: boolean): void {
+    let set = this.facades.get(facade.facadeKey);
+    if (watch) {
+      if (!set) this.facades.set(facade.facadeKey, (set = new Set()));
+      set.add(facade);
+    } else if (set) {
+      set.delete(facade);
+      if (set.size === 0) this.facades.delete(facade.facadeKey);
+    }
   }
 
   /** The next healthy server that hosts the connector (round-robin). */

@@ -59,6 +59,8 @@ import { remoteCall, SequencedStream, type CallControl, type OperationRequestIni
 export interface FacadeTransport {
   pickGroup(info: ConnectorInfo): ConnectionGroup;
   defaultLocale: Locale;
+  /** Start (true) or stop (false) routing configuration-change events of this facade's key to it. */
+  watchConfigurationChanges(facade: RemoteConnectorFacade, watch: boolean): void;
 }
 
 export type ConfigurationChangeHandler = (changes: ConfigurationProperty[]) => void;
@@ -104,8 +106,14 @@ export class RemoteConnectorFacade implements ConnectorFacade {
 
   /** Called when the server reports configuration changes of this facade's connector. Returns an unsubscribe. */
   onConfigurationChange(handler: ConfigurationChangeHandler): () => void {
+    // Only facades with listeners are known to the client, so facades made per call are garbage-collected.
+    if (this.changeHandlers.size === 0) this.transport.watchConfigurationChanges(this, true);
     this.changeHandlers.add(handler);
-    return () => this.changeHandlers.delete(handler);
+    return () => {
+      if (this.changeHandlers.delete(handler) && this.changeHandlers.size === 0) {
+        this.transport.watchConfigurationChanges(this, false);
+      }
+    };
   }
 
   /** @internal */
