@@ -5,7 +5,7 @@
  */
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import * as pb from '../wire/protobuf/index.ts';
-import { ConnectorException, OperationTimeoutException } from '../model/index.ts';
+import { ConnectorException, ConnectorIOException, OperationTimeoutException } from '../model/index.ts';
 import { exceptionFromProto, type ConnectionGroup } from '../rpc/index.ts';
 
 export type OperationRequestInit = MessageInitShape<typeof pb.OperationRequestSchema>;
@@ -123,6 +123,9 @@ export function remoteCall<T>(options: RemoteCallOptions<T>): Promise<T> {
  * awaiting the handler for each; the final message (sequence = number of parts) completes the stream after
  * every part was handled.
  */
+/** Largest distance between an arriving part and the next one due before the stream is declared broken. */
+export const MAX_REORDER_GAP = 100_000n;
+
 export class SequencedStream<P, F> {
   private readonly parts = new Map<bigint, P>();
   private next = 1n;
@@ -137,6 +140,14 @@ export class SequencedStream<P, F> {
 
   part(sequence: bigint, part: P): void {
     if (this.finished || sequence < this.next) return;
+    if (sequence - this.next > MAX_REORDER_GAP) {
+      // Parts overtake each other only by what is in flight on the other sockets; a gap this large is a broken
+      // (or hostile) peer, and buffering behind it would grow without bound.
+      this.finished = true;
+      this.parts.clear();
+      this.control.abort(new ConnectorIOException(`Result part ${sequence} arrived while part ${this.next} is still missing`));
+      return;
+    }
     this.parts.set(sequence, part);
     void this.pump();
   }
