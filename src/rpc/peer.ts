@@ -279,7 +279,7 @@ export class RpcPeer {
   /** Sends a ControlRequest with complete id lists; asks for connector infos while none were received. */
   sendControlRequest(group: ConnectionGroup, retries = 0): void {
     const askInfo = group.peerConnectorInfos === null;
-    group.submit(
+    const id = group.submit(
       (id) =>
         create(pb.RemoteMessageSchema, {
           messageId: id,
@@ -295,6 +295,7 @@ export class RpcPeer {
         inconsistency: 0,
         onResponse: (response, id) => {
           group.completeRemote(id);
+          group.pendingControlIds.delete(id);
           if (response.error) {
             this.logger.warn({ session: group.peerSessionId, err: response.error.message }, 'control request failed');
             if (retries > 0) this.sendControlRequest(group, retries - 1);
@@ -317,6 +318,7 @@ export class RpcPeer {
         },
       },
     );
+    if (group.remoteRequests.has(id)) group.pendingControlIds.add(id);
   }
 
   private requestConnectorInfo(group: ConnectionGroup, retries: number): void {
@@ -327,6 +329,10 @@ export class RpcPeer {
     for (const group of this.groups.values()) {
       try {
         group.terminateInconsistent();
+        // A ControlRequest still unanswered a whole period later will not be: forget it, so a peer that never
+        // answers costs nothing over a long session.
+        for (const stale of group.pendingControlIds) group.completeRemote(stale);
+        group.pendingControlIds.clear();
         if (group.openSockets().length > 0) this.sendControlRequest(group);
       } catch (err) {
         this.logger.warn({ session: group.peerSessionId, err: errText(err) }, 'control check failed');
