@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../framework/facade-types.ts';
 import { LegacySession } from '../rpc/legacy-session.ts';
 import { verifyKeyHash } from './auth/key-hash.ts';
+import { AuthThrottle } from './auth/throttle.ts';
 import type { ListenerTlsOptions } from './listener.ts';
 
 export const LEGACY_MAX_CONNECTIONS = 300;
@@ -30,15 +31,25 @@ export interface LegacyListenerOptions {
   idleTimeoutSeconds?: number;
   /** Streamed parts between pauses (default 200). */
   pauseInterval?: number;
+  /** Wrong keys per client address within the window before every key from it is refused (default 10; 0 = off). */
+  authFailureLimit?: number;
+  /** The throttling window in seconds (default 60). */
+  authFailureWindowSeconds?: number;
 }
 
 export class LegacyListener {
   readonly server: net.Server;
   private readonly sessions = new Set<LegacySession>();
   private readonly serverStartTime: number;
+  /**
+   * A legacy client may retry keys on one connection at wire speed; past the limit every key from that address is
+   * refused until the window has passed, so the key cannot be guessed here faster than on the WebSocket listener.
+   */
+  private readonly throttle: AuthThrottle;
 
   constructor(private readonly options: LegacyListenerOptions) {
     this.serverStartTime = options.serverStartTime ?? Date.now();
+    this.throttle = new AuthThrottle(options.authFailureLimit ?? 10, (options.authFailureWindowSeconds ?? 60) * 1000);
     const onConnection = (socket: net.Socket): void => this.accept(socket);
     this.server = options.tls
       ? tls.createServer({ ...options.tls, minVersion: options.tls.minVersion ?? 'TLSv1.2' }, onConnection)
@@ -89,12 +100,25 @@ export class LegacyListener {
     ]);
   }
 
+  private verifyKey(secret: string, keyHash: string, address: string): boolean {
+    if (this.throttle.retryAfterMs(address) > 0) {
+      this.options.logger.warn({ protocol: 'legacy', address }, 'authentication throttled');
+      return false;
+    }
+    if (verifyKeyHash(secret, keyHash)) {
+      this.throttle.recordSuccess(address);
+      return true;
+    }
+    this.throttle.recordFailure(address);
+    return false;
+  }
+
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
     const { logger, keyHash } = this.options;
     const session = new LegacySession(socket, {
       registry: this.options.registry,
-      verifyKey: (secret) => verifyKeyHash(secret, keyHash),
+      verifyKey: (secret) => this.verifyKey(secret, keyHash, socket.remoteAddress ?? 'unknown'),
       logger: logger.child({ protocol: 'legacy', remote: socket.remoteAddress }),
       serverStartTime: this.serverStartTime,
       ...(this.options.pauseInterval === undefined ? {} : { pauseInterval: this.options.pauseInterval }),

@@ -153,6 +153,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         tls: options.tls,
         serverStartTime: startTime,
         idleTimeoutSeconds: options.idleTimeoutSeconds ?? 0,
+        authFailureLimit: options.authFailureLimit ?? 10,
+        authFailureWindowSeconds: options.authFailureWindowSeconds ?? 60,
       });
       legacyPort = await legacyListener.listen();
       logger.info({ port: legacyPort, tls: Boolean(options.tls) }, 'legacy socket protocol listening');

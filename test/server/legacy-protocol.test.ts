@@ -676,3 +676,23 @@ function decodeAllLenient(bytes: Uint8Array): unknown[] {
     return [];
   }
 }
+
+test('repeated wrong keys from one address are throttled: then even the right key is refused', async () => {
+  const throttled = await startServer({ bundleDir: true, legacyPort: 0, authFailureLimit: 3, authFailureWindowSeconds: 60 });
+  const client = await LegacyClient.connect(throttled.legacyPort!);
+  try {
+    for (let i = 0; i < 3; i++) {
+      client.request(new HelloRequest(20), `wrong-key-${i}`);
+      const denied = await client.next();
+      assert.ok(denied instanceof HelloResponse);
+      assert.equal(exceptionClass(denied.exception), 'org.identityconnectors.framework.common.exceptions.InvalidCredentialException');
+    }
+    client.request(new HelloRequest(20));
+    const stillDenied = await client.next();
+    assert.ok(stillDenied instanceof HelloResponse);
+    assert.equal(exceptionClass(stillDenied.exception), 'org.identityconnectors.framework.common.exceptions.InvalidCredentialException');
+  } finally {
+    client.close();
+    await throttled.close();
+  }
+});
