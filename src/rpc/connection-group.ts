@@ -51,8 +51,10 @@ export class ConnectionGroup {
   private lastRequestId = 0n;
   readonly localRequests = new Map<bigint, LocalRequest>();
   readonly remoteRequests = new Map<bigint, RemoteRequest>();
-  /** Our ControlRequests still unanswered: dropped at the next periodic check, so a silent peer costs nothing. */
+  /** Our ControlRequests sent since the last periodic check and not answered yet. */
   readonly pendingControlIds = new Set<bigint>();
+  /** Those already pending at the last check: still unanswered at the next one, they are given up. */
+  staleControlIds = new Set<bigint>();
   /** Early cancels by id, in insertion order, which is also expiry order (a repeated id is re-inserted). */
   private readonly pendingCancels = new Map<bigint, number>();
   /** Facade keys the peer used (configuration-change events go to the groups that use a facade). */

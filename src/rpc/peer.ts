@@ -329,9 +329,10 @@ export class RpcPeer {
     for (const group of this.groups.values()) {
       try {
         group.terminateInconsistent();
-        // A ControlRequest still unanswered a whole period later will not be: forget it, so a peer that never
-        // answers costs nothing over a long session.
-        for (const stale of group.pendingControlIds) group.completeRemote(stale);
+        // A ControlRequest still unanswered a whole period after it was sent will not be answered: forget it, so a
+        // peer that never answers costs nothing over a long session.
+        for (const stale of group.staleControlIds) group.completeRemote(stale);
+        group.staleControlIds = new Set([...group.pendingControlIds].filter((id) => group.remoteRequests.has(id)));
         group.pendingControlIds.clear();
         if (group.openSockets().length > 0) this.sendControlRequest(group);
       } catch (err) {
