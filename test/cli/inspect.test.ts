@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runRcs, tempDir, type RcsResult } from './support.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-const VECTORS = sharedPath('vectors/binary');
-const TRANSCRIPT = sharedPath('vectors/transcripts/ws-tst-session.jsonl');
+const VECTORS = conformancePath('binary');
+const TRANSCRIPT = conformancePath('transcripts/ws-tst-session.jsonl');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 

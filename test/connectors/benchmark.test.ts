@@ -23,12 +23,12 @@ import {
   type ConnectorObject,
   type SyncDelta,
 } from '../../src/spi/index.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
 const BUNDLE_DIR = fileURLToPath(new URL('../../connectors/', import.meta.url));
 const BENCHMARK = new ConnectorKey('org.openicf.rcs.benchmark', '1.0.0.0', 'org.openicf.rcs.benchmark.BenchmarkConnector');
 const TST = new ConnectorKey('testbundlev1', '1.0.0.0', 'org.identityconnectors.testconnector.TstConnector');
-const VECTORS = sharedPath('vectors');
+const VECTORS = conformancePath();
 const DEFAULT_CONFIG_VECTOR = `${VECTORS}/binary/apiconfiguration_default_TstConnector.json`;
 const TST_OUTPUT = `${VECTORS}/transcripts/ws-tst-session.client-output.jsonl`;
 const ACCOUNT = ObjectClass.ACCOUNT;

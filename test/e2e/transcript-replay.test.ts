@@ -9,9 +9,9 @@ import path from 'node:path';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { loadTranscript, replayTranscript, type ReplayReport } from './replay.ts';
 import { silentLogger } from './support.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-const TRANSCRIPTS = sharedPath('vectors/transcripts');
+const TRANSCRIPTS = conformancePath('transcripts');
 
 /**
  * Deliberate differences from the Java server, per transcript and message id. Each is listed in the report of the

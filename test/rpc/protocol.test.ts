@@ -8,7 +8,7 @@ import { encodeFacadeKey } from '../../src/wire/legacy/index.ts';
 import { decodeConnectorInfos } from '../../src/rpc/index.ts';
 import { ConnectorInfo } from '../../src/model/index.ts';
 import { RawClient, startServer, type TestServer } from './helpers.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
 let server: TestServer;
 const clients: RawClient[] = [];
@@ -185,7 +185,7 @@ test('replay of a recorded Java list session gives the same response structure',
   const fresh = await startServer();
   const sockets = new Map<number, RawClient>();
   try {
-    const lines = readFileSync(sharedPath('vectors/transcripts/ws-list-session.jsonl'), 'utf8')
+    const lines = readFileSync(conformancePath('transcripts/ws-list-session.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as FrameLine);

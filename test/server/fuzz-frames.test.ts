@@ -10,12 +10,12 @@ import { startServer } from '../../src/server/index.ts';
 import { encodeFacadeKey } from '../../src/wire/legacy/index.ts';
 import { create, encodeRemoteMessage, RemoteMessageSchema } from '../../src/wire/protobuf/index.ts';
 import { openSocket, FrameQueue, handshake } from '../support/raw-peer.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
 function clientFrames(): Uint8Array[] {
   const frames: Uint8Array[] = [];
   for (const file of ['ws-tst-session.jsonl', 'ws-csv-session.jsonl']) {
-    for (const line of readFileSync(sharedPath('vectors/transcripts', file), 'utf8').split('\n')) {
+    for (const line of readFileSync(conformancePath('transcripts', file), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const f = JSON.parse(line) as { direction: string; frame: string; hex?: string };
       if (f.direction === 'client->server' && f.frame === 'binary' && f.hex) frames.push(Buffer.from(f.hex, 'hex'));

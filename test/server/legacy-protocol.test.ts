@@ -49,9 +49,9 @@ import {
   OperationResponsePart,
   OperationResponsePause,
 } from '../../src/wire/legacy/index.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-const LEGACY_DIR = sharedPath('vectors/transcripts/legacy');
+const LEGACY_DIR = conformancePath('transcripts/legacy');
 const TST_KEY = new ConnectorKey('testbundlev1', '1.0.0.0', 'org.identityconnectors.testconnector.TstConnector');
 const WAIT_MS = 15_000;
 

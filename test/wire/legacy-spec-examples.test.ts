@@ -34,15 +34,21 @@ import {
 } from '../../src/model/index.ts';
 import { LegacyStreamWriter, deserializeBinaryObject, serializeBinaryObject } from '../../src/wire/legacy/index.ts';
 import { hexOf } from './legacy-support.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-const SPEC = readFileSync(sharedPath('spec/binary-serializer.md'), 'utf8');
+interface LegacyExamples {
+  objects: Record<string, string>;
+  multiObjectStream: { hex: string };
+  apiConfiguration: { hex: string };
+}
 
-/** The hex the specification's vector table gives for an object description. */
+const EXAMPLES_HEX = JSON.parse(readFileSync(conformancePath('legacy-examples.json'), 'utf8')) as LegacyExamples;
+
+/** The hex Java writes for an object description. */
 function specHex(description: string): string {
-  const row = SPEC.split('\n').find((l) => l.startsWith(`| \`${description}\` |`));
-  assert.ok(row, `no spec row for ${description}`);
-  return /\| `([0-9a-f]+)` \|$/.exec(row)![1]!;
+  const hex = EXAMPLES_HEX.objects[description];
+  assert.ok(hex, `no example for ${description}`);
+  return hex;
 }
 
 const EXAMPLES: ReadonlyArray<readonly [string, unknown]> = [
@@ -58,7 +64,7 @@ const EXAMPLES: ReadonlyArray<readonly [string, unknown]> = [
   ['BigInteger -12', new JavaBigInteger(-12n)],
   ['BigDecimal 123.45', JavaBigDecimal.parse('123.45')],
   ['"é😀"', 'é😀'],
-  ['"\\uD83D"` (lone surrogate', '\uD83D'],
+  ['"\\uD83D" (lone surrogate)', '\uD83D'],
   ['byte[]{1,2}', new Uint8Array([1, 2])],
   ['int[]{5}', new JavaArray(JavaClasses.int, [5])],
   ['String[]{"x"}', new JavaArray(JavaClasses.String, ['x'])],
@@ -84,10 +90,7 @@ const EXAMPLES: ReadonlyArray<readonly [string, unknown]> = [
 describe('legacy serializer: the specification examples, encoded from TypeScript values', () => {
   for (const [description, value] of EXAMPLES) {
     it(description, () => {
-      const row = description.includes('lone surrogate')
-        ? SPEC.split('\n').find((l) => l.includes('(lone surrogate)'))!
-        : undefined;
-      const expected = row ? /\| `([0-9a-f]+)` \|$/.exec(row)![1]! : specHex(description);
+      const expected = specHex(description);
       assert.equal(hexOf(serializeBinaryObject(value)), expected);
       if (!description.includes('lone surrogate')) {
         assert.equal(hexOf(serializeBinaryObject(deserializeBinaryObject(Buffer.from(expected, 'hex')))), expected);
@@ -96,8 +99,7 @@ describe('legacy serializer: the specification examples, encoded from TypeScript
   }
 
   it('case-insensitive Set{"A"}', () => {
-    const row = SPEC.split('\n').find((l) => l.startsWith('| case-insensitive `Set{"A"}` |'))!;
-    assert.equal(hexOf(serializeBinaryObject(new CaseInsensitiveSet(['A']))), /\| `([0-9a-f]+)` \|$/.exec(row)![1]);
+    assert.equal(hexOf(serializeBinaryObject(new CaseInsensitiveSet(['A']))), specHex('case-insensitive Set{"A"}'));
   });
 
   it('Locale("en","US")', () => {
@@ -107,8 +109,7 @@ describe('legacy serializer: the specification examples, encoded from TypeScript
   it('a multi-object stream: Uid a, Uid b, Name n', () => {
     const writer = new LegacyStreamWriter();
     const hex = [new Uid('a'), new Uid('b'), new Name('n')].map((v) => hexOf(writer.write(v))).join('');
-    const block = /one encoder, writing[\s\S]*?```\n([0-9a-f ]+)\n```/.exec(SPEC)![1]!;
-    assert.equal(hex, block.replace(/ /g, ''));
+    assert.equal(hex, EXAMPLES_HEX.multiObjectStream.hex);
   });
 
   it('the hand-built APIConfiguration', () => {
@@ -127,7 +128,6 @@ describe('legacy serializer: the specification examples, encoded from TypeScript
       supportedOperations: ['CreateApiOp'],
       timeoutMap: new Map([['CreateApiOp', 1000]]),
     });
-    const block = /into a facade key:\n\n```\n([0-9a-f]+)\n```/.exec(SPEC)![1]!;
-    assert.equal(hexOf(serializeBinaryObject(cfg)), block);
+    assert.equal(hexOf(serializeBinaryObject(cfg)), EXAMPLES_HEX.apiConfiguration.hex);
   });
 });

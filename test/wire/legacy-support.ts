@@ -3,10 +3,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { LegacyNode } from '../../src/wire/legacy/index.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-export const VECTORS = sharedPath('vectors/binary');
-export const TRANSCRIPTS = sharedPath('vectors/transcripts');
+export const VECTORS = conformancePath('binary');
+export const TRANSCRIPTS = conformancePath('transcripts');
 
 /** JSON.parse that keeps integers beyond 2^53 exact (as decimal strings). */
 export function parseJsonExact(text: string): unknown {

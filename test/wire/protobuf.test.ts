@@ -14,9 +14,9 @@ import {
   remoteMessageToJson,
 } from '../../src/wire/protobuf/index.ts';
 import type { MessageInitShape } from '../../src/wire/protobuf/index.ts';
-import { sharedPath } from '../support/shared.ts';
+import { conformancePath } from '../support/conformance.ts';
 
-const TRANSCRIPTS = sharedPath('vectors/transcripts');
+const TRANSCRIPTS = conformancePath('transcripts');
 
 interface FrameLine {
   seq: number;
