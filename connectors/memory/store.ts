@@ -17,10 +17,11 @@ import {
   Uid,
   UnknownUidException,
   assertUniqueAttributeNames,
+  javaEquals,
   namesEqual,
 } from '../../src/spi/index.ts';
 import type { AttributeDefinition, Fixture, ObjectClassDefinition } from './fixture.ts';
-import { valueFitsType, valuesEqual } from './values.ts';
+import { valueFitsType } from './values.ts';
 
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -222,16 +223,16 @@ export class MemoryStore {
       let values: readonly unknown[];
       if (mode === 'replace' || a.is(AttributeNames.PASSWORD) || a.is(AttributeNames.NAME)) {
         if (mode === 'remove' && (a.is(AttributeNames.NAME) || a.is(AttributeNames.PASSWORD))) {
-          values = current.filter((v) => !incoming.some((w) => valuesEqual(v, w)));
+          values = current.filter((v) => !incoming.some((w) => javaEquals(v, w)));
         } else {
           values = incoming;
         }
       } else if (mode === 'add') {
-        values = [...current, ...incoming.filter((w) => !current.some((v) => valuesEqual(v, w)))];
+        values = [...current, ...incoming.filter((w) => !current.some((v) => javaEquals(v, w)))];
         const def = data.attributeDefinition(a.name);
         if (def && values.length > 1 && !def.flags.includes('MULTIVALUED')) throw new InvalidAttributeValueException(`Attribute ${a.name} is single-valued`);
       } else {
-        values = current.filter((v) => !incoming.some((w) => valuesEqual(v, w)));
+        values = current.filter((v) => !incoming.some((w) => javaEquals(v, w)));
       }
       if (values.length === 0) next.delete(key);
       else next.set(key, new Attribute(next.get(key)?.name ?? a.name, values));

@@ -1,8 +1,10 @@
 /**
- * Attribute values of the memory store: equality, ordering, Java type checks and the fixture's JSON encoding
- * ({"$type": "Long", "value": "5"}).
+ * Attribute values of the memory store: ordering for sort keys, Java type checks and the fixture's JSON encoding
+ * ({"$type": "Long", "value": "5"}). Equality and comparison are the framework's (javaEquals, javaCompare).
  */
 import {
+  compareIgnoreCase,
+  javaCompare,
   GuardedByteArray,
   GuardedString,
   InvalidAttributeValueException,
@@ -17,85 +19,14 @@ import {
   JavaURI,
 } from '../../src/spi/index.ts';
 
-/** Deep equality of two attribute values, keeping Java types apart (Integer 5 is not Long 5). */
-export function valuesEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a !== typeof b) return false;
-  if (typeof a !== 'object') return Number.isNaN(a) && Number.isNaN(b);
-  if (a instanceof GuardedString) return b instanceof GuardedString && a.equals(b);
-  if (a instanceof GuardedByteArray) {
-    return b instanceof GuardedByteArray && a.access((x) => b.access((y) => bytesEqual(x, y)));
-  }
-  if (a instanceof Uint8Array) return b instanceof Uint8Array && bytesEqual(a, b);
-  if (a.constructor !== (b as object).constructor) return false;
-  if (a instanceof JavaBigDecimal) {
-    const o = b as JavaBigDecimal;
-    return a.unscaled === o.unscaled && a.scale === o.scale;
-  }
-  if (Array.isArray(a)) {
-    const o = b as unknown[];
-    return a.length === o.length && a.every((v, i) => valuesEqual(v, o[i]));
-  }
-  if (a instanceof Map) {
-    const o = b as Map<unknown, unknown>;
-    if (a.size !== o.size) return false;
-    for (const [k, v] of a) if (!o.has(k) || !valuesEqual(v, o.get(k))) return false;
-    return true;
-  }
-  if ('value' in a && 'value' in (b as object)) return valuesEqual((a as { value: unknown }).value, (b as { value: unknown }).value);
-  return false;
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/** A numeric view of a value for ordering, or undefined when it is not a number. */
-function numericKey(v: unknown): { n: number; big?: bigint } | undefined {
-  if (typeof v === 'number') return { n: v };
-  if (typeof v === 'bigint') return { n: Number(v), big: v };
-  if (v instanceof JavaDouble || v instanceof JavaFloat || v instanceof JavaByte) return { n: v.value };
-  if (v instanceof JavaBigInteger) return { n: Number(v.value), big: v.value };
-  if (v instanceof JavaBigDecimal) return { n: Number(v.toString()) };
-  return undefined;
-}
-
-function stringKey(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof JavaCharacter || v instanceof JavaURI) return v.value;
-  if (v instanceof JavaFile) return v.path;
-  return undefined;
-}
-
 /**
- * Orders two values the way Java's Comparable does for matching types. Values that cannot be ordered against
- * each other throw InvalidAttributeValueException (Java throws ClassCastException there).
+ * Total order used for sorting (Java's Comparable for values of one type): never throws; values that cannot be
+ * compared with each other are ordered by type name.
  */
-export function compareValues(a: unknown, b: unknown, ignoreCase = false): number {
-  const na = numericKey(a);
-  const nb = numericKey(b);
-  if (na && nb) {
-    if (na.big !== undefined && nb.big !== undefined) return na.big < nb.big ? -1 : na.big > nb.big ? 1 : 0;
-    return na.n < nb.n ? -1 : na.n > nb.n ? 1 : 0;
-  }
-  let sa = stringKey(a);
-  let sb = stringKey(b);
-  if (sa !== undefined && sb !== undefined) {
-    if (ignoreCase) {
-      sa = sa.toUpperCase();
-      sb = sb.toUpperCase();
-    }
-    return sa < sb ? -1 : sa > sb ? 1 : 0;
-  }
-  if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
-  throw new InvalidAttributeValueException(`Values of types ${javaTypeOf(a)} and ${javaTypeOf(b)} cannot be compared`);
-}
-
-/** Total order used for sorting: never throws; values that cannot be compared are ordered by type name. */
 export function sortOrder(a: unknown, b: unknown, ignoreCase = false): number {
+  if (ignoreCase && typeof a === 'string' && typeof b === 'string') return compareIgnoreCase(a, b);
   try {
-    return compareValues(a, b, ignoreCase);
+    return javaCompare(a, b);
   } catch {
     const ta = javaTypeOf(a);
     const tb = javaTypeOf(b);

@@ -29,6 +29,8 @@ import {
   UnknownUidException,
   UnsupportedOperationException,
   buildAttribute,
+  javaEquals,
+  matchesFilter,
   namesEqual,
   toJavaThrowable,
   type APIConfiguration,
@@ -48,8 +50,6 @@ import { reduceDeltaToAttributesToGet, reduceToAttributesToGet } from './attribu
 import { buildConfiguration, validateConfiguration } from './configuration.ts';
 import type { LoadedConnector } from './connector-info.ts';
 import type { CallOptions, ConnectorFacade, FrameworkLogger, UpdateMode } from './facade-types.ts';
-import { matchesFilter } from './filter-eval.ts';
-import { javaEquals } from './java-compare.ts';
 import { ObjectPool } from './pool.ts';
 import { jsToWire, PropertyTypeMismatch, propertyTypeInfo } from './property-types.ts';
 import { runJavaScript } from './script.ts';

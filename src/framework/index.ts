@@ -11,7 +11,6 @@ export { DuplicateConnectorKeyError, LocalConnectorRegistry } from './registry.t
 export { LocalConnectorFacade, mergeAttributeValues } from './facade.ts';
 export { buildConnectorInfo, connectorCapabilities, type LoadedConnector } from './connector-info.ts';
 export { buildConfiguration, validateConfiguration } from './configuration.ts';
-export { matchesFilter } from './filter-eval.ts';
 export { ObjectPool, type PoolHandler, type PoolLease } from './pool.ts';
 export { registerLibResolver } from './lib-resolver.ts';
 

@@ -13,6 +13,7 @@
  * accepts a boxed value that widens to it (Integer into long or double, Float into double...), as Method.invoke
  * does.
  */
+import { javaTypeNameOf } from '../model/index.ts';
 import {
   GuardedByteArray,
   GuardedString,
@@ -105,33 +106,6 @@ export function javaZeroValue(t: PropertyTypeInfo): unknown {
     default:
       return null;
   }
-}
-
-/** The Java type name of a wire value, for error messages. */
-export function javaTypeNameOf(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return 'String';
-  if (typeof value === 'number') return 'Integer';
-  if (typeof value === 'bigint') return 'Long';
-  if (typeof value === 'boolean') return 'Boolean';
-  if (value instanceof JavaDouble) return 'Double';
-  if (value instanceof JavaFloat) return 'Float';
-  if (value instanceof JavaByte) return 'Byte';
-  if (value instanceof JavaCharacter) return 'Character';
-  if (value instanceof JavaBigInteger) return 'BigInteger';
-  if (value instanceof JavaBigDecimal) return 'BigDecimal';
-  if (value instanceof JavaFile) return 'File';
-  if (value instanceof JavaURI) return 'URI';
-  if (value instanceof GuardedString) return 'GuardedString';
-  if (value instanceof GuardedByteArray) return 'GuardedByteArray';
-  if (value instanceof JavaArray) return `${value.componentType.toString()}[]`;
-  if (value instanceof JavaEnum) return value.enumType;
-  if (value instanceof Uint8Array) return 'byte[]';
-  if (Array.isArray(value)) return 'List';
-  if (value instanceof Map) return 'Map';
-  if (value instanceof Set) return 'Set';
-  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
-  return ctor || typeof value;
 }
 
 /** Thrown by the conversions below; callers turn it into a ConfigurationException naming the property. */

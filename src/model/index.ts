@@ -7,3 +7,5 @@ export * from './options.ts';
 export * from './schema.ts';
 export * from './api-configuration.ts';
 export * from './batch.ts';
+export * from './java-compare.ts';
+export * from './filter-match.ts';

@@ -1,10 +1,8 @@
 /**
  * Java equality and ordering of attribute values (Object.equals, CollectionUtil.equals, Comparable.compareTo),
- * used by in-memory filtering and by the add/remove-values emulation.
+ * used by in-memory filtering, sorting and the add/remove-values emulation, in the framework and in connectors.
  */
 import {
-  GuardedByteArray,
-  GuardedString,
   JavaArray,
   JavaBigDecimal,
   JavaBigInteger,
@@ -15,10 +13,9 @@ import {
   JavaFile,
   JavaFloat,
   JavaURI,
-  RuntimeException,
-  IllegalArgumentException,
-} from '../model/index.ts';
-import { javaTypeNameOf } from './property-types.ts';
+} from './java-values.ts';
+import { GuardedByteArray, GuardedString } from './security.ts';
+import { RuntimeException, IllegalArgumentException } from './exceptions.ts';
 
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -207,4 +204,31 @@ export function javaCompare(a: unknown, b: unknown): number {
     return x < y ? -1 : x > y ? 1 : 0;
   }
   throw classCast(a, b);
+}
+
+/** The Java type name of a value, for error messages. */
+export function javaTypeNameOf(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return 'String';
+  if (typeof value === 'number') return 'Integer';
+  if (typeof value === 'bigint') return 'Long';
+  if (typeof value === 'boolean') return 'Boolean';
+  if (value instanceof JavaDouble) return 'Double';
+  if (value instanceof JavaFloat) return 'Float';
+  if (value instanceof JavaByte) return 'Byte';
+  if (value instanceof JavaCharacter) return 'Character';
+  if (value instanceof JavaBigInteger) return 'BigInteger';
+  if (value instanceof JavaBigDecimal) return 'BigDecimal';
+  if (value instanceof JavaFile) return 'File';
+  if (value instanceof JavaURI) return 'URI';
+  if (value instanceof GuardedString) return 'GuardedString';
+  if (value instanceof GuardedByteArray) return 'GuardedByteArray';
+  if (value instanceof JavaArray) return `${value.componentType.toString()}[]`;
+  if (value instanceof JavaEnum) return value.enumType;
+  if (value instanceof Uint8Array) return 'byte[]';
+  if (Array.isArray(value)) return 'List';
+  if (value instanceof Map) return 'Map';
+  if (value instanceof Set) return 'Set';
+  const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+  return ctor || typeof value;
 }

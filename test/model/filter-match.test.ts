@@ -13,7 +13,7 @@ import {
   type Attribute,
   type JavaThrowable,
 } from '../../src/model/index.ts';
-import { matchesFilter } from '../../src/framework/index.ts';
+import { matchesFilter } from '../../src/model/index.ts';
 
 function obj(...attrs: Attribute[]): ConnectorObject {
   return new ConnectorObject(ObjectClass.ACCOUNT, [new Uid('1'), new Name('n'), ...attrs]);

@@ -6,18 +6,24 @@
  * UNDEFINED; equals compares the whole value lists in order; contains/startsWith/endsWith need a single String
  * value; greater/less compare a single value with Comparable.compareTo (a non-comparable attribute value is an
  * IllegalArgumentException, mixed types a ClassCastException); ExtendedMatchFilter is UNDEFINED, as Java's
- * visitor has no case for it.
+ * visitor has no case for it, unless the caller evaluates it (a connector with its own operators).
  */
-import {
-  IllegalArgumentException,
-  JavaCharacter,
-  namesEqual,
-  type Attribute,
-  type ConnectorObject,
-  type Filter,
-} from '../model/index.ts';
-import { compareIgnoreCase, isComparable, javaCompare, javaEquals } from './java-compare.ts';
-import { javaTypeNameOf } from './property-types.ts';
+import { IllegalArgumentException } from './exceptions.ts';
+import { JavaCharacter } from './java-values.ts';
+import { namesEqual, type Attribute, type ConnectorObject } from './objects.ts';
+import type { ExtendedMatchFilter, Filter } from './filters.ts';
+import { compareIgnoreCase, isComparable, javaCompare, javaEquals, javaTypeNameOf } from './java-compare.ts';
+
+/** How to match: what Java's results handler configuration and a connector's own rules decide. */
+export interface FilterMatchOptions {
+  /** Compare strings ignoring case: for every attribute, or for the attributes this returns true for. */
+  caseIgnore?: boolean | ((attributeName: string) => boolean);
+  /**
+   * Evaluates ExtendedMatchFilter (true/false, or undefined for "undefined"). Without it an extended match never
+   * matches, as in Java's visitor.
+   */
+  extendedMatch?: (filter: ExtendedMatchFilter, object: ConnectorObject) => boolean | undefined;
+}
 
 const R = { FALSE: 0, TRUE: 1, UNDEFINED: 2 } as const;
 type R = (typeof R)[keyof typeof R];
@@ -80,12 +86,13 @@ function containsAll(obj: ConnectorObject, a: Attribute, caseIgnore: boolean): R
   return of(wanted.every((w) => have.some((h) => javaEquals(h, w, caseIgnore))));
 }
 
-function evaluate(f: Filter, obj: ConnectorObject, caseIgnore: boolean): R {
+function evaluate(f: Filter, obj: ConnectorObject, o: FilterMatchOptions): R {
+  const ci = (name: string): boolean => (typeof o.caseIgnore === 'function' ? o.caseIgnore(name) : o.caseIgnore === true);
   switch (f.kind) {
     case 'and': {
       let result: R = R.TRUE;
       for (const sub of f.filters) {
-        const r = evaluate(sub, obj, caseIgnore);
+        const r = evaluate(sub, obj, o);
         if (r < result) result = r;
         if (result === R.FALSE) break;
       }
@@ -94,46 +101,48 @@ function evaluate(f: Filter, obj: ConnectorObject, caseIgnore: boolean): R {
     case 'or': {
       let result: R = R.FALSE;
       for (const sub of f.filters) {
-        const r = evaluate(sub, obj, caseIgnore);
+        const r = evaluate(sub, obj, o);
         if (r > result) result = r;
         if (result === R.TRUE) break;
       }
       return result;
     }
     case 'not': {
-      const r = evaluate(f.filter, obj, caseIgnore);
+      const r = evaluate(f.filter, obj, o);
       return r === R.FALSE ? R.TRUE : r === R.TRUE ? R.FALSE : R.UNDEFINED;
     }
     case 'equals': {
       const attr = attributeOf(obj, f.name);
       if (!attr) return R.UNDEFINED;
-      return of(javaEquals(attr.values, f.attribute.values, caseIgnore));
+      return of(javaEquals(attr.values, f.attribute.values, ci(f.name)));
     }
     case 'contains':
-      return stringMatch(obj, f.name, f.value, caseIgnore, (v, n) => v.includes(n));
+      return stringMatch(obj, f.name, f.value, ci(f.name), (v, n) => v.includes(n));
     case 'startsWith':
-      return stringMatch(obj, f.name, f.value, caseIgnore, (v, n) => v.startsWith(n));
+      return stringMatch(obj, f.name, f.value, ci(f.name), (v, n) => v.startsWith(n));
     case 'endsWith':
-      return stringMatch(obj, f.name, f.value, caseIgnore, (v, n) => v.endsWith(n));
+      return stringMatch(obj, f.name, f.value, ci(f.name), (v, n) => v.endsWith(n));
     case 'greaterThan':
-      return ordered(obj, f.name, f.value, caseIgnore, (c) => c > 0);
+      return ordered(obj, f.name, f.value, ci(f.name), (c) => c > 0);
     case 'greaterThanOrEqual':
-      return ordered(obj, f.name, f.value, caseIgnore, (c) => c >= 0);
+      return ordered(obj, f.name, f.value, ci(f.name), (c) => c >= 0);
     case 'lessThan':
-      return ordered(obj, f.name, f.value, caseIgnore, (c) => c < 0);
+      return ordered(obj, f.name, f.value, ci(f.name), (c) => c < 0);
     case 'lessThanOrEqual':
-      return ordered(obj, f.name, f.value, caseIgnore, (c) => c <= 0);
+      return ordered(obj, f.name, f.value, ci(f.name), (c) => c <= 0);
     case 'containsAllValues':
-      return containsAll(obj, f.attribute, caseIgnore);
+      return containsAll(obj, f.attribute, ci(f.name));
     case 'present':
       return of(attributeOf(obj, f.name) !== undefined);
-    case 'extendedMatch':
-      return R.UNDEFINED;
+    case 'extendedMatch': {
+      const r = o.extendedMatch?.(f, obj);
+      return r === undefined ? R.UNDEFINED : of(r);
+    }
   }
 }
 
-/** Whether the object matches the filter (null matches everything). */
-export function matchesFilter(filter: Filter | null, obj: ConnectorObject, caseIgnore = false): boolean {
+/** Whether the object matches the filter (null matches everything); `options` = true ignores case everywhere. */
+export function matchesFilter(filter: Filter | null, obj: ConnectorObject, options: boolean | FilterMatchOptions = false): boolean {
   if (!filter) return true;
-  return evaluate(filter, obj, caseIgnore) === R.TRUE;
+  return evaluate(filter, obj, typeof options === 'boolean' ? { caseIgnore: options } : options) === R.TRUE;
 }
