@@ -31,7 +31,6 @@ import {
   type SyncResultsHandler,
 } from '../../src/spi/index.ts';
 import type { BenchmarkConfiguration } from './configuration.ts';
-import { runConnectorScript } from './script.ts';
 
 /** The version TstConnector answers create with (its bundle's version). */
 export const CREATE_UID = '1.0';
@@ -160,9 +159,5 @@ export class BenchmarkConnector implements Connector<BenchmarkConfiguration> {
 
   getLatestSyncToken(_oc: ObjectClass, _ctx: OperationContext): SyncToken {
     return new SyncToken(LATEST_SYNC_TOKEN);
-  }
-
-  runScriptOnConnector(script: ScriptContext, _options: OperationOptions, _ctx: OperationContext): Promise<unknown> {
-    return runConnectorScript(script, this);
   }
 }

@@ -17,6 +17,9 @@ export const benchmarkConnector = defineConnector<BenchmarkConfiguration>({
   configuration: tstConfigurationProperties(BENCHMARK_DEFAULT_NUM_RESULTS),
   messages: BENCHMARK_MESSAGES,
   poolable: true,
+  // TstConnector is scripted in Groovy (`return arg1 + ':' + connector.concat('a','b')`): such scripts are also
+  // valid JavaScript, which the framework runs with `connector` bound to the instance.
+  scriptLanguages: ['Groovy', 'JavaScript', 'ECMAScript', 'js'],
   validate: validateTstConfiguration,
   create: () => new BenchmarkConnector(connections),
 });

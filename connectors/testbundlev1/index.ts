@@ -25,6 +25,9 @@ export const tstConnector = defineConnector<BenchmarkConfiguration>({
   configuration: tstConfigurationProperties(0),
   messages: TST_MESSAGES,
   poolable: true,
+  // TstConnector is scripted in Groovy (`return arg1 + ':' + connector.concat('a','b')`): such scripts are also
+  // valid JavaScript, which the framework runs with `connector` bound to the instance.
+  scriptLanguages: ['Groovy', 'JavaScript', 'ECMAScript', 'js'],
   validate: validateTstConfiguration,
   create: () => new BenchmarkConnector(connections),
 });

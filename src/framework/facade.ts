@@ -612,7 +612,7 @@ export class LocalConnectorFacade implements ConnectorFacade {
       this.withConnector(ctx, async (c) => {
         nullCheck(script, 'request');
         if (c.runScriptOnConnector) return await c.runScriptOnConnector(script, options ?? OperationOptions.EMPTY, ctx);
-        return await runJavaScript(script, c, ctx);
+        return await runJavaScript(script, c, ctx, this.entry.definition.scriptLanguages);
       }),
     );
   }

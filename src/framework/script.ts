@@ -11,20 +11,23 @@ import { runInContext, createContext } from 'node:vm';
 import { ConnectorException, type ScriptContext } from '../model/index.ts';
 import type { Connector, OperationContext } from '../spi/index.ts';
 
-export const JAVASCRIPT_LANGUAGES = ['javascript', 'ecmascript', 'js'];
+export const JAVASCRIPT_LANGUAGES: readonly string[] = ['JavaScript', 'ECMAScript', 'js'];
 
-export function isJavaScriptLanguage(language: string): boolean {
-  return JAVASCRIPT_LANGUAGES.includes(language.trim().toLowerCase());
+export function isScriptLanguage(language: string, languages: readonly string[] = JAVASCRIPT_LANGUAGES): boolean {
+  const wanted = language.trim().toLowerCase();
+  return languages.some((l) => l.toLowerCase() === wanted);
 }
 
+/** Runs the script as JavaScript; `languages` are the language names accepted (the connector definition's). */
 export async function runJavaScript(
   script: ScriptContext,
   connector: Connector<never>,
   ctx: OperationContext,
+  languages: readonly string[] = JAVASCRIPT_LANGUAGES,
 ): Promise<unknown> {
-  if (!isJavaScriptLanguage(script.language)) {
+  if (!isScriptLanguage(script.language, languages)) {
     throw new ConnectorException(
-      `Script language '${script.language}' is not supported for runScriptOnConnector: this connector does not run scripts itself and the server runs only JavaScript (JavaScript, ECMAScript, js)`,
+      `Script language '${script.language}' is not supported for runScriptOnConnector: this connector does not run scripts itself and the server runs it only for ${languages.join(', ')}`,
     );
   }
   const globals: Record<string, unknown> = { console };

@@ -164,6 +164,12 @@ export interface ConnectorDefinition<C = Record<string, unknown>> {
    */
   poolable?: boolean;
   /**
+   * Script languages the framework runs as JavaScript for runScriptOnConnector when the connector does not
+   * implement it (default JavaScript, ECMAScript, js). A connector whose scripts are written in a JavaScript-compatible
+   * subset of another language (e.g. simple Groovy expressions) lists that language too.
+   */
+  scriptLanguages?: readonly string[];
+  /**
    * Creates a fresh, uninitialised connector instance. Also called once when the bundle loads, to see which
    * operations the connector implements (that instance is never initialised), so keep it free of side effects.
    */

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createConnectorRegistry, type ConnectorFacade, type ConnectorRegistry } from '../../src/framework/index.ts';
 import { decodeFacadeKey, encodeFacadeKey } from '../../src/wire/legacy/index.ts';
@@ -73,7 +73,7 @@ function recordedStep(op: string, step?: number): Record<string, unknown> {
 }
 
 describe('benchmark connector: connector infos', () => {
-  test('testbundlev1 has the configuration properties and operations of the Java TstConnector', { skip: !existsSync(DEFAULT_CONFIG_VECTOR) }, () => {
+  test('testbundlev1 has the configuration properties and operations of the Java TstConnector', () => {
     const vector = JSON.parse(readFileSync(DEFAULT_CONFIG_VECTOR, 'utf8')) as { connectorFacadeKey: string };
     const java = decodeFacadeKey(vector.connectorFacadeKey);
     const ours = registry.findConnectorInfo(TST)!.defaultApiConfiguration;
@@ -218,7 +218,7 @@ describe('benchmark connector: operations', () => {
   });
 });
 
-describe('benchmark connector: replay of the recorded Java TstConnector session', { skip: !existsSync(TST_OUTPUT) }, () => {
+describe('benchmark connector: replay of the recorded Java TstConnector session', () => {
   const session = (): ConnectorFacade => facade(TST, { tstField: 'hello', numResults: 5 });
 
   test('schema matches the recorded one', async () => {
