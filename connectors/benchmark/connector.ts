@@ -7,6 +7,7 @@
  * Like TstConnector it implements neither test, delete, update nor a native get.
  */
 import {
+  abortableDelay,
   Attribute,
   AttributeInfo,
   ConnectorException,
@@ -69,22 +70,6 @@ function buildSchema(): Schema {
   return new Schema(classes, [], new Map(ops.map((op) => [op, [...SCHEMA_CLASSES]])), new Map());
 }
 
-/** Waits `ms` milliseconds unless the operation is aborted first. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** The `delay` option in milliseconds, if given as a non-negative number. */
 function delayOption(options: OperationOptions | null | undefined): number | undefined {
   const v = options?.get('delay');
@@ -122,7 +107,7 @@ export class BenchmarkConnector implements Connector<BenchmarkConfiguration> {
 
   async create(_oc: ObjectClass, _attributes: readonly Attribute[], options: OperationOptions, ctx: OperationContext): Promise<Uid> {
     const ms = delayOption(options);
-    if (ms !== undefined) await delay(ms, ctx.signal);
+    if (ms !== undefined) await abortableDelay(ms, ctx.signal);
     if (options?.get('testPooling') != null) return new Uid(String(this.connectionNumber));
     return new Uid(CREATE_UID);
   }
@@ -131,7 +116,7 @@ export class BenchmarkConnector implements Connector<BenchmarkConfiguration> {
     const ms = delayOption(options);
     let remaining = this.numResults;
     for (let i = 0; i < this.numResults; i++) {
-      if (ms !== undefined) await delay(ms, ctx.signal);
+      if (ms !== undefined) await abortableDelay(ms, ctx.signal);
       else ctx.signal.throwIfAborted();
       const id = String(i);
       const object = new ConnectorObject(oc, [new Uid(id), new Name(id), ...RESULT_ATTRIBUTES]);

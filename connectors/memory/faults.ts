@@ -4,6 +4,7 @@
  * operation options faultDelayMs / faultFail / faultMessage, which win over the configuration.
  */
 import {
+  abortableDelay,
   ConfigurationException,
   IllegalArgumentException,
   exceptionForJavaClass,
@@ -110,23 +111,6 @@ export function faultFor(op: FaultOperation, plan: FaultPlan, options: Operation
 /** The exception for a class name: the model's class when known, else a ConnectorException carrying the name. */
 export function faultException(className: string, message: string): JavaThrowable {
   return exceptionForJavaClass(javaClassForName(className) ?? className, message);
-}
-
-/** Waits `ms` milliseconds unless the signal aborts first (then rejects with the abort reason). */
-export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Applies the fault planned for an operation: waits, then throws the configured exception if any. */

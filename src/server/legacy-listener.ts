@@ -5,12 +5,12 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../framework/facade-types.ts';
 import { LegacySession } from '../rpc/legacy-session.ts';
 import { verifyKeyHash } from './auth/key-hash.ts';
 import { AuthThrottle } from './auth/throttle.ts';
+import { listenOn } from './listen.ts';
 import type { ListenerTlsOptions } from './listener.ts';
 
 export const LEGACY_MAX_CONNECTIONS = 300;
@@ -62,15 +62,7 @@ export class LegacyListener {
   }
 
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
-    return (this.server.address() as AddressInfo).port;
+    return listenOn(this.server, this.options.port, this.options.host);
   }
 
   get connectionCount(): number {

@@ -5,12 +5,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import type { RpcEngine } from '../rpc/engine-types.ts';
 import { authenticateUpgrade, BASIC_REALM } from './auth/basic-auth.ts';
 import { AuthThrottle } from './auth/throttle.ts';
+import { listenOn } from './listen.ts';
 import { METRICS_CONTENT_TYPE, METRICS_PATH } from './metrics.ts';
 
 export const OPENICF_PATH = '/openicf';
@@ -84,16 +84,9 @@ export class Listener {
   }
 
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.server.once('error', onError);
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.off('error', onError);
-        resolve();
-      });
-    });
+    const port = await listenOn(this.server, this.options.port, this.options.host);
     this.startTimers();
-    return (this.server.address() as AddressInfo).port;
+    return port;
   }
 
   get connectionCount(): number {
